@@ -1,0 +1,64 @@
+/**
+ * The queue contract shared by the SQLite (embedded) and BullMQ (distributed) implementations. The
+ * app enqueues; workers process. Delivery is at least once, so handlers must be idempotent.
+ * @module
+ */
+import type { Job, JobState } from './job.js';
+
+/** What {@link JobQueue.enqueue} did. */
+export interface EnqueueResult {
+  /** The stored job (the earlier one when this was a duplicate). */
+  job: Job;
+  /** True when a job with the same dedup key was already stored: nothing new was queued. */
+  duplicate: boolean;
+}
+
+/** What a handler gets besides the job. */
+export interface JobContext {
+  /** Aborted when the job is superseded or cancelled, or the worker shuts down. */
+  signal: AbortSignal;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+/** Processes one job. Throw {@link RetryableJobError} for infrastructure failures worth a retry. */
+export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
+
+/** An infrastructure failure (network, GitHub 5xx, worker crash): the job is retried with backoff. */
+export class RetryableJobError extends Error {
+  /**
+   * @param message What failed.
+   * @param options The underlying cause.
+   */
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'RetryableJobError';
+  }
+}
+
+/** A running set of workers. */
+export interface WorkerHandle {
+  /** Stops taking jobs, aborts running ones, and resolves when they have ended. */
+  close(): Promise<void>;
+}
+
+/** Durable job queue. */
+export interface JobQueue {
+  /** Stores the job durably; resolves only once it is safe to acknowledge the webhook. */
+  enqueue(job: Job, options: { dedupKey: string; supersedeKey?: string }): Promise<EnqueueResult>;
+  /**
+   * Marks every other job with this supersede key (queued or running) cancelled and aborts the running
+   * ones; returns the jobs that were cancelled so their check runs can be completed `cancelled`.
+   */
+  supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]>;
+  /** Records check-run ids created after the job was stored. */
+  setCheckRunIds(jobId: string, ids: Job['checkRunIds']): Promise<void>;
+  /** Starts `concurrency` workers that take jobs and call `handler`. */
+  process(handler: JobHandler, options: { concurrency: number }): WorkerHandle;
+  /** Jobs by state, for metrics and health. */
+  counts(): Promise<Record<JobState, number>>;
+  /** Whether the store answers (health endpoint). */
+  healthy(): Promise<boolean>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
