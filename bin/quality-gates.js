@@ -3,4 +3,4 @@
 // needs no build step (the same code runs in the CLI, the app and the tests).
 import './register.js';
 
-await import('../src/cli/main.ts');
+await import('../src/cli/index.ts');

@@ -105,6 +105,39 @@ export interface GateContext {
   signal?: AbortSignal;
   /** Structured log lines (a pino logger in the app, a silent or stderr logger in the CLI). */
   log?: Logger;
+  /**
+   * Host paths made visible read-only to every later sandboxed command, set by `runGates` from the
+   * dependency installs (e.g. a cached `node_modules` or virtual environment living outside the checkout).
+   */
+  mounts?: string[];
+}
+
+/** How a dependency install ended. */
+export interface InstallOutcome {
+  /** Whether the dependencies are in place; false fails every gate whose toolchain needed them. */
+  ok: boolean;
+  /** The installer's output (capped), shown in the failing gates. */
+  output: string;
+  /** Host paths later sandboxed commands must see read-only (see {@link GateContext.mounts}). */
+  mounts?: string[];
+  /** Whether the install was served from the dependency cache. */
+  cached?: boolean;
+  /** Which installer ran (`npm ci`, `npm install`, `pip`). */
+  tool?: string;
+}
+
+/**
+ * A dependency install shared by the toolchains of one ecosystem (npm, a Python virtual environment).
+ * Toolchains that need it point to the same object; `runGates` runs each distinct `key` once, before
+ * the first gate, and only when some applicable toolchain of an enabled gate needs it.
+ */
+export interface DependencyInstall {
+  /** Identity of the install (`npm`, `python`): toolchains sharing a key share one install. */
+  readonly key: string;
+  /** Whether there is anything to install (cheap: looks at files only). */
+  needed(dir: string, config: Config): Promise<boolean>;
+  /** Installs the dependencies (in the sandbox, with network, without secrets). */
+  run(ctx: GateContext): Promise<InstallOutcome>;
 }
 
 /** The slice of pino's interface the engine uses, so the CLI need not carry pino. */
@@ -187,6 +220,8 @@ export interface Toolchain<G extends GateName = GateName> {
   readonly gate: G;
   /** The language it serves. */
   readonly language: Language;
+  /** The dependency install this toolchain needs before `measure`, if any. */
+  readonly install?: DependencyInstall;
   /** Whether this toolchain applies to the checkout (cheap: looks at files only). */
   detect(dir: string, config: Config): Promise<boolean>;
   /** Runs the tool in the sandbox and returns what it measured; throws {@link ToolError} when the tool failed. */

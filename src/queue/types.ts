@@ -19,6 +19,13 @@ export interface JobContext {
   signal: AbortSignal;
   /** 1 for the first attempt. */
   attempt: number;
+  /**
+   * Attempts allowed before the job is marked failed. When `attempt >= maxAttempts` this is the last
+   * try: the handler must complete the job's check runs (as failed, with the reason) instead of
+   * throwing {@link RetryableJobError}. A job whose worker died during its last attempt is handed
+   * over once more with `attempt === maxAttempts + 1`.
+   */
+  maxAttempts: number;
 }
 
 /** Processes one job. Throw {@link RetryableJobError} for infrastructure failures worth a retry. */

@@ -8,12 +8,22 @@
 export interface SandboxLimits {
   /** Wall-clock limit; the whole process tree is killed when it passes. */
   timeoutMs: number;
-  /** Address-space limit per process, in MiB. */
+  /** Memory limit in MiB: per process (RLIMIT_DATA) and, where cgroups are writable, for the whole tree. */
   memoryMb: number;
   /** Most processes (and threads) the command may have at once. */
   maxProcesses: number;
   /** Bytes of stdout+stderr kept; beyond it the head and tail are kept and the middle dropped. */
   maxOutputBytes: number;
+}
+
+/** A host path made visible at another path inside the sandbox. */
+export interface SandboxMount {
+  /** Absolute host path. */
+  source: string;
+  /** Absolute path inside the sandbox (usually inside the workspace). */
+  target: string;
+  /** Whether the command may not write through the mount (true for anything cached). */
+  readOnly: boolean;
 }
 
 /** One command to run in the sandbox. */
@@ -32,6 +42,8 @@ export interface SandboxCommand {
   readOnlyPaths?: string[];
   /** Host paths made visible read-write besides the workspace (the dependency cache while installing). */
   writablePaths?: string[];
+  /** Host paths bound at another path, e.g. a cached `node_modules` bound read-only into the checkout. */
+  mounts?: SandboxMount[];
   /** Limits; unspecified ones take the defaults. */
   limits?: Partial<SandboxLimits>;
   /** Aborting kills the command's whole process tree. */
@@ -58,6 +70,10 @@ export interface SandboxResult {
   droppedBytes: number;
   /** Wall-clock duration. */
   durationMs: number;
+  /** The kernel's OOM killer stopped a process because the memory limit was reached (known only with cgroups). */
+  oomKilled?: boolean;
+  /** A fork failed because the process-count limit was reached (known only with cgroups). */
+  processLimitHit?: boolean;
 }
 
 /** Runs commands isolated from the host. */

@@ -1,0 +1,39 @@
+// The ESLint config quality-gates lints a repository with when the repository brings none of its own:
+// ESLint's recommended rules for every JavaScript file, typescript-eslint's recommended rules for
+// TypeScript files (parsed without type information, so no build or tsconfig is needed), and the
+// globals of both Node.js and browsers, since the gate cannot know where the code runs.
+// Its imports resolve from the app's own node_modules, which the sandbox shows read-only.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default [
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/build/**',
+      '**/coverage/**',
+      '**/.quality-gates/**',
+      '**/*.min.js',
+    ],
+  },
+  {
+    files: ['**/*.{js,mjs,cjs,jsx}'],
+    ...js.configs.recommended,
+  },
+  ...tseslint.configs.recommended.map((config) => ({
+    ...config,
+    files: ['**/*.{ts,tsx,mts,cts}'],
+  })),
+  {
+    languageOptions: {
+      ecmaVersion: 'latest',
+      globals: { ...globals.node, ...globals.browser },
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+];

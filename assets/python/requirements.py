@@ -1,0 +1,90 @@
+"""Print, as JSON, what a Python project declares it needs, without running any of its code.
+
+Run by quality-gates in the sandbox from the repository root. Reads requirements*.txt,
+pyproject.toml (PEP 621 dependencies, test/dev extras, PEP 735 groups), setup.cfg, and
+looks for dependency keywords in setup.py (which is never executed here).
+"""
+import configparser
+import json
+import os
+import re
+import sys
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11: pyproject.toml is then not read
+    tomllib = None
+
+TEST_GROUPS = {"test", "tests", "testing", "dev"}
+REQUIREMENTS_FILE = re.compile(r"^requirements[\w.-]*\.txt$")
+SETUP_PY_DEPENDENCIES = re.compile(r"\b(install_requires|tests_require|extras_require)\b")
+
+
+def requirement_files(root):
+    """Return the root's requirements*.txt files that declare at least one line."""
+    found = []
+    for name in sorted(os.listdir(root)):
+        if not REQUIREMENTS_FILE.match(name):
+            continue
+        with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+            lines = [line.strip() for line in handle]
+        if any(line and not line.startswith("#") for line in lines):
+            found.append(name)
+    return found
+
+
+def from_pyproject(path):
+    """Return the PEP 621 dependencies, test extras and test dependency groups."""
+    if tomllib is None or not os.path.isfile(path):
+        return []
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    project = data.get("project", {})
+    found = list(project.get("dependencies", []))
+    for name, extra in project.get("optional-dependencies", {}).items():
+        if name.lower() in TEST_GROUPS:
+            found.extend(extra)
+    for name, group in data.get("dependency-groups", {}).items():
+        if name.lower() in TEST_GROUPS:
+            found.extend(item for item in group if isinstance(item, str))
+    return found
+
+
+def from_setup_cfg(path):
+    """Return install_requires and the test extras of setup.cfg."""
+    if not os.path.isfile(path):
+        return []
+    parser = configparser.ConfigParser()
+    parser.read(path, encoding="utf-8")
+    found = []
+    if parser.has_option("options", "install_requires"):
+        found.extend(parser.get("options", "install_requires").splitlines())
+    if parser.has_section("options.extras_require"):
+        for name, value in parser.items("options.extras_require"):
+            if name.lower() in TEST_GROUPS:
+                found.extend(value.splitlines())
+    return [line.strip() for line in found if line.strip()]
+
+
+def setup_py_declares(path):
+    """Tell whether setup.py mentions dependencies (then the project itself is installed)."""
+    if not os.path.isfile(path):
+        return False
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return bool(SETUP_PY_DEPENDENCIES.search(handle.read()))
+
+
+def main(root):
+    """Print the JSON description of the project's requirements."""
+    requirements = from_pyproject(os.path.join(root, "pyproject.toml"))
+    requirements += from_setup_cfg(os.path.join(root, "setup.cfg"))
+    result = {
+        "requirementFiles": requirement_files(root),
+        "requirements": sorted(set(requirements)),
+        "installProject": setup_py_declares(os.path.join(root, "setup.py")),
+    }
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else ".")

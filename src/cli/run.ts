@@ -1,0 +1,96 @@
+/**
+ * `quality-gates run`: the same gates the app runs, on a local checkout, printed for a terminal or
+ * as JSON. It enters the pipeline at the config step with a copy of the directory and prints what the
+ * check runs would say.
+ * @module
+ */
+import { access } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CONFIG_PATH } from '../config/schema.js';
+import { loadConfigFile } from '../config/load.js';
+import { gitDiffChangedLines } from '../gates/diff.js';
+import { runGates } from '../gates/run.js';
+import type { GateResult, Logger } from '../gates/types.js';
+import { renderCliReport } from '../report/cli-text.js';
+import { createSandbox, limitsFromConfig } from '../sandbox/index.js';
+import { copyCheckout } from '../workspace/local-copy.js';
+import { createWorkspace } from '../workspace/workspace.js';
+import type { RunOptions } from './args.js';
+
+/** Exit codes of `run`, as documented in the README. */
+export const EXIT = { passed: 0, failed: 1, usage: 2 } as const;
+
+/** Where the CLI writes: injected so tests can read what a user would see. */
+export interface CliIO {
+  /** Standard output: the report. */
+  stdout: (text: string) => void;
+  /** Standard error: errors and progress. */
+  stderr: (text: string) => void;
+  /** Environment (QG_SANDBOX, QG_CACHE_DIR …). */
+  env: NodeJS.ProcessEnv;
+}
+
+/** The dependency cache shared between CLI runs: `$QG_CACHE_DIR`, else the user's cache folder. */
+export function cliCacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.QG_CACHE_DIR) return path.resolve(env.QG_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return path.join(base, 'quality-gates');
+}
+
+/** A logger that writes one line per event to stderr when verbose, and nothing otherwise. */
+export function stderrLogger(io: CliIO, verbose: boolean): Logger {
+  const write = (level: string) => (obj: object, msg?: string) => {
+    if (!verbose) return;
+    const extra = Object.keys(obj).length > 0 ? ` ${JSON.stringify(obj)}` : '';
+    io.stderr(`[${level}] ${msg ?? ''}${extra}\n`);
+  };
+  return { info: write('info'), warn: write('warn'), debug: () => undefined };
+}
+
+/** Runs the gates on `options.dir` and returns the process exit code. */
+export async function runCommand(options: RunOptions, io: CliIO): Promise<number> {
+  const dir = path.resolve(options.dir);
+  try {
+    await access(dir);
+  } catch {
+    io.stderr(`quality-gates: no such directory: ${dir}\n`);
+    return EXIT.usage;
+  }
+  const configFile = options.configFile ? path.resolve(options.configFile) : path.join(dir, CONFIG_PATH);
+  const loaded = await loadConfigFile(configFile);
+  if (!loaded.ok) {
+    io.stderr(`quality-gates: ${loaded.error.message}\n`);
+    return EXIT.usage;
+  }
+  const config = loaded.config;
+  const log = stderrLogger(io, options.verbose);
+  let sandbox;
+  try {
+    sandbox = await createSandbox({ limits: limitsFromConfig(config.sandbox), env: io.env });
+  } catch (error) {
+    io.stderr(`quality-gates: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const changedLines = options.base ? await gitDiffChangedLines(dir, options.base) : undefined;
+  const cacheDir = cliCacheDir(io.env);
+  const workspace = await createWorkspace(path.join(cacheDir, 'workspaces'));
+  let results: GateResult[];
+  try {
+    const copied = await copyCheckout(dir, workspace.dir);
+    log.info({ files: copied, workspace: workspace.dir }, 'copied the checkout');
+    results = await runGates({
+      dir: workspace.dir,
+      config,
+      sandbox,
+      cacheDir,
+      changedLines,
+      log,
+      gates: options.gates,
+    });
+  } finally {
+    await workspace.cleanup();
+  }
+  io.stdout(options.format === 'json' ? `${JSON.stringify(results, null, 2)}\n` : renderCliReport(results));
+  return results.some((result) => result.conclusion === 'failure') ? EXIT.failed : EXIT.passed;
+}

@@ -1,0 +1,72 @@
+/**
+ * Test counts and failing test names from the console summary of the common JS test runners
+ * (node:test in its TAP and spec reporters, tape/tap, mocha, ava). Jest is read from its JSON report
+ * instead. Every runner prints a summary of its own shape; one table of patterns reads them all.
+ * @module
+ */
+
+/** What a test run's output says about its tests. */
+export interface TestSummary {
+  /** Tests that passed. */
+  passed: number;
+  /** Tests that failed. */
+  failed: number;
+  /** Names of the failing tests, in output order, deduplicated. */
+  failedTests: string[];
+}
+
+interface RunnerFormat {
+  /** Which runner, for debugging. */
+  name: string;
+  passed: RegExp;
+  failed: RegExp;
+  /** Captures a failing test's name in group 1. */
+  failedName: RegExp;
+}
+
+/** Most failing test names kept: the summary lists names, not a log. */
+export const MAX_FAILED_NAMES = 50;
+
+// Order matters: node:test's spec reporter and TAP (node:test, tape) are tried before mocha and ava.
+const FORMATS: RunnerFormat[] = [
+  { name: 'node-spec', passed: /^ℹ pass (\d+)$/gm, failed: /^ℹ fail (\d+)$/gm, failedName: /^\s*✖ (.+?)(?: \([\d.]+m?s\))?$/gm },
+  { name: 'tap', passed: /^# pass\s+(\d+)$/gm, failed: /^# fail\s+(\d+)$/gm, failedName: /^\s*not ok \d+ - (.+?)(?: # .*)?$/gm },
+  { name: 'mocha', passed: /^\s*(\d+) passing\b/gm, failed: /^\s*(\d+) failing\b/gm, failedName: /^\s+\d+\) (.+?):?$/gm },
+  { name: 'ava', passed: /^\s*(\d+) tests? passed$/gm, failed: /^\s*(\d+) tests? failed$/gm, failedName: /^\s*✘ (?:\[fail\]: )?(.+)$/gm },
+];
+
+// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+function sum(text: string, pattern: RegExp): number | undefined {
+  let total: number | undefined;
+  for (const match of text.matchAll(pattern)) total = (total ?? 0) + Number(match[1]);
+  return total;
+}
+
+/** Reads the first runner summary found in `output`; undefined when no known summary is there. */
+export function parseTestSummary(output: string): TestSummary | undefined {
+  const text = output.replace(ANSI, '').replace(/\r\n/g, '\n');
+  for (const format of FORMATS) {
+    const passed = sum(text, format.passed);
+    const failed = sum(text, format.failed);
+    if (passed === undefined && failed === undefined) continue;
+    const names = new Set<string>();
+    if ((failed ?? 0) > 0) {
+      for (const match of text.matchAll(format.failedName)) {
+        const name = match[1]?.trim();
+        if (name && name !== 'failing tests:' && names.size < MAX_FAILED_NAMES) names.add(name);
+      }
+    }
+    return { passed: passed ?? 0, failed: failed ?? 0, failedTests: [...names] };
+  }
+  return undefined;
+}
+
+/**
+ * The summary to use when the runner printed none: the exit code is the only evidence, so a failing
+ * command counts as one failed test and a passing one as none.
+ */
+export function summaryFromExitCode(exitCode: number | null): TestSummary {
+  return { passed: 0, failed: exitCode === 0 ? 0 : 1, failedTests: exitCode === 0 ? [] : ['the test command failed'] };
+}

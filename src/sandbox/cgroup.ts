@@ -1,0 +1,155 @@
+/**
+ * Per-command cgroups (v1 `pids` and `memory` controllers): a limit on the whole process tree rather than
+ * per process, a record of whether the limit was hit, and a reliable way to kill every process left.
+ * Used only where the controllers are mounted and writable (running as root on a cgroup v1 host); the
+ * per-process rlimits apply everywhere else.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { access, constants, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Where cgroup v1 controllers are mounted. */
+export const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** Times {@link CommandCgroup.remove} retries while the kernel reaps the last processes. */
+const REMOVE_ATTEMPTS = 20;
+/** Pause between removal attempts. */
+const REMOVE_PAUSE_MS = 25;
+
+/** The controller folders the sandbox uses, found once per sandbox. */
+export interface CgroupPlan {
+  /** Parent folder in the `pids` hierarchy (the app's own cgroup), or undefined when unusable. */
+  pids?: string;
+  /** Parent folder in the `memory` hierarchy, only when it accounts children hierarchically. */
+  memory?: string;
+}
+
+/** The cgroup folder of this process in one v1 hierarchy, from `/proc/self/cgroup`. */
+function ownCgroup(table: string, controller: string): string | undefined {
+  for (const line of table.split('\n')) {
+    const [, controllers, where] = line.split(':');
+    if (controllers?.split(',').includes(controller) && where !== undefined) return where;
+  }
+  return undefined;
+}
+
+async function writable(dir: string): Promise<boolean> {
+  try {
+    await access(path.join(dir, 'cgroup.procs'), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds the pids and memory hierarchies the sandbox may nest its cgroups in. Cgroups are created under
+ * the app's OWN cgroup, so whatever limits the app runs under keep applying to the sandbox; a memory
+ * parent without `use_hierarchy` would let children escape its accounting and is not used.
+ */
+export async function planCgroups(root = CGROUP_ROOT): Promise<CgroupPlan> {
+  let table: string;
+  try {
+    table = await readFile('/proc/self/cgroup', 'utf8');
+  } catch {
+    return {};
+  }
+  const plan: CgroupPlan = {};
+  const pidsOwn = ownCgroup(table, 'pids');
+  if (pidsOwn !== undefined) {
+    const dir = path.join(root, 'pids', pidsOwn);
+    if (await writable(dir)) plan.pids = dir;
+  }
+  const memoryOwn = ownCgroup(table, 'memory');
+  if (memoryOwn !== undefined) {
+    const dir = path.join(root, 'memory', memoryOwn);
+    const hierarchical = await readFile(path.join(dir, 'memory.use_hierarchy'), 'utf8').then(
+      (text) => text.trim() === '1',
+      () => false,
+    );
+    if (hierarchical && (await writable(dir))) plan.memory = dir;
+  }
+  return plan;
+}
+
+/** The cgroups of one command. */
+export class CommandCgroup {
+  private constructor(
+    /** Folders to join (one per controller). */
+    readonly dirs: string[],
+    private readonly pidsDir: string | undefined,
+    private readonly memoryDir: string | undefined,
+  ) {}
+
+  /** Creates the command's cgroups with their limits; undefined when the plan has no controller. */
+  static async create(plan: CgroupPlan, limits: { memoryMb: number; maxProcesses: number }): Promise<CommandCgroup | undefined> {
+    const name = `qg-sandbox-${randomBytes(6).toString('hex')}`;
+    let pidsDir: string | undefined;
+    let memoryDir: string | undefined;
+    try {
+      if (plan.pids !== undefined) {
+        pidsDir = path.join(plan.pids, name);
+        await mkdir(pidsDir);
+        await writeFile(path.join(pidsDir, 'pids.max'), String(limits.maxProcesses));
+      }
+      if (plan.memory !== undefined) {
+        memoryDir = path.join(plan.memory, name);
+        await mkdir(memoryDir);
+        const bytes = String(limits.memoryMb * 1024 * 1024);
+        await writeFile(path.join(memoryDir, 'memory.limit_in_bytes'), bytes);
+        // Without swap accounting the file is absent: the limit above still holds for resident memory.
+        await writeFile(path.join(memoryDir, 'memory.memsw.limit_in_bytes'), bytes).catch(() => undefined);
+      }
+    } catch (error) {
+      await new CommandCgroup([], pidsDir, memoryDir).remove();
+      throw new Error(`cannot create the sandbox cgroup ${name}`, { cause: error });
+    }
+    const dirs = [pidsDir, memoryDir].filter((dir): dir is string => dir !== undefined);
+    return dirs.length === 0 ? undefined : new CommandCgroup(dirs, pidsDir, memoryDir);
+  }
+
+  /** Whether the OOM killer struck inside this cgroup. */
+  async oomKilled(): Promise<boolean> {
+    if (this.memoryDir === undefined) return false;
+    const text = await readFile(path.join(this.memoryDir, 'memory.oom_control'), 'utf8').catch(() => '');
+    const match = /^oom_kill (\d+)$/m.exec(text);
+    return match !== null && Number(match[1]) > 0;
+  }
+
+  /** Whether a fork was refused because `pids.max` was reached. */
+  async processLimitHit(): Promise<boolean> {
+    if (this.pidsDir === undefined) return false;
+    const text = await readFile(path.join(this.pidsDir, 'pids.events'), 'utf8').catch(() => '');
+    const match = /^max (\d+)$/m.exec(text);
+    return match !== null && Number(match[1]) > 0;
+  }
+
+  /** Kills every process still inside and removes the folders (retrying while the kernel reaps them). */
+  async remove(): Promise<void> {
+    for (const dir of [this.pidsDir, this.memoryDir]) {
+      if (dir === undefined) continue;
+      for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
+        await killAll(dir);
+        try {
+          await rmdir(dir);
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') break;
+          await new Promise((resolve) => setTimeout(resolve, REMOVE_PAUSE_MS));
+        }
+      }
+    }
+  }
+}
+
+async function killAll(dir: string): Promise<void> {
+  const text = await readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
+  for (const pid of text.split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
