@@ -19,4 +19,5 @@ export default {
   coverageReporters: ['text-summary', 'text', 'json-summary'],
   coverageThreshold: { global: { lines: 90 } },
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
 };

@@ -1,7 +1,8 @@
 // The ESLint config quality-gates lints a repository with when the repository brings none of its own:
 // ESLint's recommended rules for every JavaScript file, typescript-eslint's recommended rules for
 // TypeScript files (parsed without type information, so no build or tsconfig is needed), and the
-// globals of both Node.js and browsers, since the gate cannot know where the code runs.
+// globals of both Node.js and browsers, since the gate cannot know where the code runs (and the test
+// runners' globals in test files).
 // Its imports resolve from the app's own node_modules, which the sandbox shows read-only.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -31,6 +32,11 @@ export default [
       ecmaVersion: 'latest',
       globals: { ...globals.node, ...globals.browser },
     },
+  },
+  {
+    // Test files use the globals of whichever runner the repository has (Jest, Mocha, Vitest's globals mode).
+    files: ['**/*.{test,spec}.*', '**/__tests__/**', 'test/**', 'tests/**'],
+    languageOptions: { globals: { ...globals.jest, ...globals.mocha } },
   },
   {
     files: ['**/*.cjs'],

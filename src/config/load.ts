@@ -14,7 +14,19 @@ import { keyPathAt, offsetOf } from './positions.js';
 export { ConfigError, type ConfigProblem } from './errors.js';
 
 /** A validated configuration, or why there is none. Never thrown: the caller decides how to fail. */
-export type ConfigResult = { ok: true; config: Config } | { ok: false; error: ConfigError };
+export type ConfigResult =
+  | {
+      /** The configuration is valid. */
+      ok: true;
+      /** The validated configuration, every default filled in. */
+      config: Config;
+    }
+  | {
+      /** The configuration is invalid. */
+      ok: false;
+      /** Every problem, with file, line, column and key path. */
+      error: ConfigError;
+    };
 
 /** YAML aliases a config may expand; far above any real config, far below a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;

@@ -14,11 +14,15 @@ const percent = (what: string) => z.number().min(0).max(100).describe(what);
 /** `lint:` — ESLint for JS/TS, flake8 (PEP 8) for Python. */
 export const LintSchema = z
   .strictObject({
+    /** Run the lint gate. */
     enabled: z.boolean().default(true).describe('Run the lint gate.'),
+    /** Most lint errors allowed before the gate fails. */
     max_errors: z.int().min(0).default(0).describe('Most lint errors allowed before the gate fails.'),
+    /** Most lint warnings allowed before the gate fails. */
     max_warnings: z.int().min(0).default(10).describe('Most lint warnings allowed before the gate fails.'),
+    /** On pull requests, which findings count towards the thresholds: `all`, or only those on `changed` lines. */
     scope: z
-      .enum(['all', 'changed'])
+      .literal(['all', 'changed'])
       .default('all')
       .describe(
         'On pull requests, which findings count towards the thresholds: `all`, or only those on `changed` lines. Findings outside the diff are still reported.',
@@ -29,7 +33,9 @@ export const LintSchema = z
 /** `coverage:` — the repository's tests, run with coverage. */
 export const CoverageSchema = z
   .strictObject({
+    /** Run the coverage gate. */
     enabled: z.boolean().default(true).describe('Run the coverage gate.'),
+    /** The test command, run in the sandbox without network. */
     command: z
       .string()
       .min(1)
@@ -37,14 +43,18 @@ export const CoverageSchema = z
       .describe(
         'The test command, run in the sandbox without network. Default: `npm test` for JavaScript, `pytest` for Python.',
       ),
+    /** Least total line coverage, in percent. */
     min_lines: percent('Least total line coverage, in percent.').default(80),
+    /** Least coverage of a pull request's changed executable lines, in percent. */
     min_patch: percent("Least coverage of a pull request's changed executable lines, in percent.").default(80),
+    /** Largest drop of total line coverage against the base commit, in percentage points. */
     max_drop: z
       .number()
       .min(0)
       .max(100)
       .default(1.0)
       .describe('Largest drop of total line coverage against the base commit, in percentage points.'),
+    /** Command that installs dependencies (network allowed, no secrets). */
     install: z
       .string()
       .min(1)
@@ -58,14 +68,18 @@ export const CoverageSchema = z
 /** `docs:` — docstring coverage of the public API and the docs build. */
 export const DocsSchema = z
   .strictObject({
+    /** Run the docs gate. */
     enabled: z.boolean().default(true).describe('Run the docs gate.'),
+    /** Least share of public symbols that carry a doc comment or docstring, in percent. */
     min_documented: percent('Least share of public symbols that carry a doc comment or docstring, in percent.').default(
       90,
     ),
+    /** Docs build that must finish without warnings: `none`, `typedoc` (runs on JS/TS repositories) or `sphinx` (runs on Python repositories). */
     build: z
-      .enum(['none', 'typedoc', 'sphinx'])
+      .literal(['none', 'typedoc', 'sphinx'])
       .default('typedoc')
       .describe('Docs build that must finish without warnings: `none`, `typedoc` (runs on JS/TS repositories) or `sphinx` (runs on Python repositories).'),
+    /** Globs of the files whose exports are the public API. */
     paths: z
       .array(z.string())
       .optional()
@@ -78,9 +92,13 @@ export const DocsSchema = z
 /** `sandbox:` — limits for every command that touches repository code. */
 export const SandboxSchema = z
   .strictObject({
+    /** Wall-clock limit of one command, in seconds. */
     timeout: z.int().min(1).max(7200).default(600).describe('Wall-clock limit of one command, in seconds.'),
+    /** Address-space limit of one command, in MiB. */
     memory_mb: z.int().min(64).max(65536).default(2048).describe('Address-space limit of one command, in MiB.'),
+    /** Most processes (and threads) a command may run. */
     max_processes: z.int().min(8).max(4096).default(256).describe('Most processes (and threads) a command may run.'),
+    /** Output kept per command, in MiB; the head and tail are kept and the middle dropped. */
     max_output_mb: z
       .number()
       .min(0.1)
@@ -93,13 +111,17 @@ export const SandboxSchema = z
 /** `deploy.dockerhub:` — a Docker Hub build trigger. */
 export const DockerHubSchema = z
   .strictObject({
+    /** Name of the app's environment variable that holds the trigger URL (never the URL itself). */
     trigger_url_env: z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/)
       .default('DOCKERHUB_TRIGGER_URL')
       .describe("Name of the app's environment variable that holds the trigger URL (never the URL itself)."),
-    source_type: z.enum(['Branch', 'Tag']).default('Branch').describe('What the trigger builds: a `Branch` or a `Tag`.'),
+    /** What the trigger builds: a `Branch` or a `Tag`. */
+    source_type: z.literal(['Branch', 'Tag']).default('Branch').describe('What the trigger builds: a `Branch` or a `Tag`.'),
+    /** Branch or tag name to build. */
     source_name: z.string().optional().describe('Branch or tag name to build. Default: the deploy branch.'),
+    /** Send `{"docker_tag": …}` instead of a source type and name. */
     docker_tag: z.string().optional().describe('Send `{"docker_tag": …}` instead of a source type and name.'),
   })
   .describe('Docker Hub build trigger (Docker Hub autobuilds are retired on 2027-04-01: prefer `webhook`).');
@@ -107,11 +129,13 @@ export const DockerHubSchema = z
 /** `deploy.webhook:` — a signed deploy webhook. */
 export const DeployWebhookSchema = z
   .strictObject({
+    /** Name of the app's environment variable that holds the receiver's URL. */
     url_env: z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/)
       .default('DEPLOY_WEBHOOK_URL')
       .describe("Name of the app's environment variable that holds the receiver's URL."),
+    /** Name of the app's environment variable that holds the HMAC-SHA256 signing secret. */
     secret_env: z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/)
@@ -123,10 +147,15 @@ export const DeployWebhookSchema = z
 /** `deploy:` — what happens when the deploy branch is green. */
 export const DeploySchema = z
   .strictObject({
+    /** Branch whose green commits deploy. */
     branch: z.string().optional().describe("Branch whose green commits deploy. Default: the repository's default branch."),
+    /** GitHub Deployment environment name. */
     environment: z.string().min(1).default('production').describe('GitHub Deployment environment name.'),
+    /** Docker Hub build trigger (Docker Hub autobuilds are retired on 2027-04-01: prefer `webhook`). */
     dockerhub: DockerHubSchema.optional(),
+    /** A JSON POST signed with HMAC-SHA256, for the deploy agent or any receiver. */
     webhook: DeployWebhookSchema.optional(),
+    /** Record in the check run what would be called, and call nothing. */
     dry_run: z.boolean().default(false).describe('Record in the check run what would be called, and call nothing.'),
   })
   .describe('Deploy on green: targets fired when every enabled gate passed on a push to the deploy branch.');
@@ -134,18 +163,25 @@ export const DeploySchema = z
 /** The whole `.github/quality-gates.yml`. */
 export const ConfigSchema = z
   .strictObject({
+    /** Inherit from another repository's config (`.github` or `owner/repo`), merged by Probot. */
     _extends: z
       .string()
       .optional()
       .describe("Inherit from another repository's config (`.github` or `owner/repo`), merged by Probot."),
+    /** Toolchains to run: detected from the files (`auto`), or forced. */
     language: z
-      .enum(['auto', 'javascript', 'python', 'both'])
+      .literal(['auto', 'javascript', 'python', 'both'])
       .default('auto')
       .describe('Toolchains to run: detected from the files (`auto`), or forced.'),
+    /** The lint gate: ESLint for JavaScript/TypeScript, flake8 (PEP 8) for Python. */
     lint: LintSchema.prefault({}),
+    /** The coverage gate: the repository's own tests under c8, Jest's V8 coverage, or coverage.py. */
     coverage: CoverageSchema.prefault({}),
+    /** The docs gate: doc comments on the public API, and an optional docs build. */
     docs: DocsSchema.prefault({}),
+    /** Limits for every command that touches repository code. */
     sandbox: SandboxSchema.prefault({}),
+    /** Deploy on green: targets fired when every enabled gate passed on a push to the deploy branch. */
     deploy: DeploySchema.optional(),
   })
   .describe('quality-gates configuration, read from the default branch.');

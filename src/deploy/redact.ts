@@ -17,15 +17,41 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * `text` with every occurrence of each secret replaced: a URL by its host, anything else by
- * {@link REDACTED}. Empty secrets are ignored.
+ * Shortest path segment or query value of a secret URL that is redacted on its own: tokens (Docker
+ * Hub's are UUIDs, 36 characters) are long, while words such as `trigger` or `call` are not worth hiding.
+ */
+const MIN_TOKEN_CHARS = 16;
+
+/**
+ * The parts of a secret URL that betray it when a receiver echoes them (an error page quoting the
+ * request path): path with query, path, query, password, and every long segment or query value.
+ */
+export function urlSecretParts(secret: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(secret);
+  } catch {
+    return [];
+  }
+  const parts = [`${url.pathname}${url.search}`, url.search, url.password];
+  if (url.pathname.length > 1) parts.push(url.pathname);
+  for (const segment of url.pathname.split('/')) if (segment.length >= MIN_TOKEN_CHARS) parts.push(segment);
+  for (const value of url.searchParams.values()) parts.push(value);
+  return parts.filter((part) => part.length > 1);
+}
+
+/**
+ * `text` with every occurrence of each secret replaced: a URL by its host (and any echoed part of its
+ * path or query by {@link REDACTED}), anything else by {@link REDACTED}. Empty secrets are ignored.
  */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  const given = secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+  const all = [...given, ...given.filter(isUrl).flatMap(urlSecretParts)];
   let out = text;
   // Longest first, so that a secret containing another is removed whole.
-  const sorted = secrets.filter((s): s is string => typeof s === 'string' && s.length > 0).sort((a, b) => b.length - a.length);
-  for (const secret of sorted) {
-    const replacement = /^[a-z][a-z0-9+.-]*:\/\//i.test(secret) ? `<${redactUrl(secret)}>` : REDACTED;
+  for (const secret of [...new Set(all)].sort((a, b) => b.length - a.length)) {
+    const replacement = isUrl(secret) ? `<${redactUrl(secret)}>` : REDACTED;
     out = out.split(secret).join(replacement);
   }
   return out;

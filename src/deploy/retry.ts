@@ -157,9 +157,10 @@ export async function postWithRetry(
 
 function networkReason(error: unknown, timeout: AbortSignal, timeoutMs: number): string {
   if (timeout.aborted) return `no answer within ${timeoutMs} ms`;
-  if (error instanceof Error && error.name === 'AbortError') return 'request cancelled';
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const code = cause?.code ?? (error instanceof Error ? error.message : String(error));
+  // Duck-typed: fetch's errors may come from another realm (test VMs), where instanceof fails.
+  const err = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown } };
+  if (err.name === 'AbortError') return 'request cancelled';
+  const code = typeof err.cause?.code === 'string' ? err.cause.code : typeof err.message === 'string' ? err.message : String(error);
   return `network error (${code})`;
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Config } from '../config/schema.js';
-import type { Sandbox } from '../sandbox/types.js';
+import type { Sandbox, SandboxMount } from '../sandbox/types.js';
 
 /** The three gates, in the order they run and are reported. Their check-run names are `quality-gates/<gate>`. */
 export const GATE_NAMES = ['lint', 'coverage', 'docs'] as const;
@@ -106,10 +106,10 @@ export interface GateContext {
   /** Structured log lines (a pino logger in the app, a silent or stderr logger in the CLI). */
   log?: Logger;
   /**
-   * Host paths made visible read-only to every later sandboxed command, set by `runGates` from the
-   * dependency installs (e.g. a cached `node_modules` or virtual environment living outside the checkout).
+   * Mounts every later sandboxed command gets, set by `runGates` from the dependency installs (e.g. a
+   * cached `node_modules` bound read-only into the checkout).
    */
-  mounts?: string[];
+  mounts?: SandboxMount[];
 }
 
 /** How a dependency install ended. */
@@ -118,8 +118,8 @@ export interface InstallOutcome {
   ok: boolean;
   /** The installer's output (capped), shown in the failing gates. */
   output: string;
-  /** Host paths later sandboxed commands must see read-only (see {@link GateContext.mounts}). */
-  mounts?: string[];
+  /** Mounts later sandboxed commands must get (see {@link GateContext.mounts}). */
+  mounts?: SandboxMount[];
   /** Whether the install was served from the dependency cache. */
   cached?: boolean;
   /** Which installer ran (`npm ci`, `npm install`, `pip`). */
@@ -189,6 +189,16 @@ export interface DocItem {
   documented: boolean;
 }
 
+/** How a docs build (TypeDoc, Sphinx) ended. */
+export interface DocsBuild {
+  /** The build tool (`typedoc`, `sphinx`). */
+  tool: string;
+  /** Whether it finished without warnings or errors. */
+  ok: boolean;
+  /** Its output (capped), shown when it failed. */
+  output: string;
+}
+
 /** What a docs toolchain measured. */
 export interface DocsMeasurement {
   /** Every public symbol examined. */
@@ -196,7 +206,7 @@ export interface DocsMeasurement {
   /** Warnings and errors of the docs build (TypeDoc, Sphinx), as findings. */
   buildFindings: Finding[];
   /** Whether a docs build ran, and whether it succeeded. */
-  build?: { tool: string; ok: boolean; output: string };
+  build?: DocsBuild;
 }
 
 /** Maps each gate to what its toolchains measure. */

@@ -109,6 +109,11 @@ export class CommandCgroup {
     return dirs.length === 0 ? undefined : new CommandCgroup(dirs, pidsDir, memoryDir);
   }
 
+  /** Whether this cgroup limits the number of processes. */
+  get limitsProcesses(): boolean {
+    return this.pidsDir !== undefined;
+  }
+
   /** Whether the OOM killer struck inside this cgroup. */
   async oomKilled(): Promise<boolean> {
     if (this.memoryDir === undefined) return false;

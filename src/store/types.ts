@@ -34,3 +34,44 @@ export interface CursorStore {
   /** Stores the value. */
   set(name: string, value: string): Promise<void>;
 }
+
+/** One installed dependency tree kept on this machine's disk for reuse. */
+export interface DependencyCacheEntry {
+  /** Lockfile hash + toolchain: what makes two installs interchangeable. */
+  key: string;
+  /** Where the installed tree lies. */
+  path: string;
+  /** Bytes on disk, for the cache's size cap. */
+  sizeBytes: number;
+  /** Last time a job used it (ms since epoch). */
+  lastUsed: number;
+}
+
+/**
+ * Index of the dependency cache, so eviction removes the least recently used trees first. It
+ * describes files on this machine, so it always lives in the local SQLite file, even with Redis.
+ */
+export interface DependencyCacheIndex {
+  /** Adds or replaces an entry, used now. */
+  record(entry: Omit<DependencyCacheEntry, 'lastUsed'>): Promise<void>;
+  /** Marks an entry used now and returns it, or undefined when unknown. */
+  touch(key: string): Promise<DependencyCacheEntry | undefined>;
+  /** Forgets an entry (after its files were deleted). */
+  remove(key: string): Promise<void>;
+  /** All entries, least recently used first: eviction walks this until under the cap. */
+  listLeastRecentlyUsed(): Promise<DependencyCacheEntry[]>;
+  /** Sum of the entries' sizes. */
+  totalBytes(): Promise<number>;
+}
+
+/** The durable records beside the queue, as `createQueue` hands them out. */
+export interface Stores {
+  /** Tree-SHA result cache (shared by all workers). */
+  results: ResultCache;
+  /** Once-claims (shared by all workers). */
+  ledger: OnceLedger;
+  /** Cursors (shared by all workers). */
+  cursors: CursorStore;
+  /** This machine's dependency-cache index. */
+  dependencyCache: DependencyCacheIndex;
+}

@@ -15,6 +15,7 @@ import { ASSETS_DIR } from '../paths.js';
 import type { GateContext } from '../gates/types.js';
 import type { SandboxResult } from '../sandbox/types.js';
 import { REQUIREMENTS_PATTERN } from '../gates/python/detect.js';
+import { limitsFromConfig } from '../sandbox/index.js';
 
 /** The Debian interpreter: its site-packages hold the system's coverage and pytest. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -97,6 +98,7 @@ export async function readRequirements(ctx: GateContext): Promise<PythonRequirem
     cwd: ctx.dir,
     workspace: ctx.dir,
     readOnlyPaths: [ASSETS_DIR],
+    limits: limitsFromConfig(ctx.config.sandbox),
     signal: ctx.signal,
   });
   if (result.exitCode !== 0) {
@@ -130,7 +132,8 @@ export function pipArgv(python: string, requirements: PythonRequirements): strin
 }
 
 async function runChecked(ctx: GateContext, argv: string[], env: Record<string, string>, network: boolean, what: string): Promise<void> {
-  const result = await ctx.sandbox.run({ argv, cwd: ctx.dir, workspace: ctx.dir, env, network, signal: ctx.signal });
+  const limits = limitsFromConfig(ctx.config.sandbox);
+  const result = await ctx.sandbox.run({ argv, cwd: ctx.dir, workspace: ctx.dir, env, network, limits, signal: ctx.signal });
   if (result.exitCode !== 0) {
     const why = result.timedOut ? 'timed out' : `failed (exit code ${String(result.exitCode)})`;
     throw new PythonInstallError(`${what} ${why}: ${network ? 'is the package index reachable and are the requirements right?' : 'is python3-venv installed?'}`, outputOf(result));
@@ -161,7 +164,9 @@ export async function preparePythonEnvironment(ctx: GateContext): Promise<Python
     ctx.log?.info({ key }, 'python environment restored from cache');
     return { python, venvDir, env, source: 'cache' };
   }
-  await runChecked(ctx, [SYSTEM_PYTHON, '-m', 'venv', '--system-site-packages', '--without-pip', VENV_DIR_NAME], env, false, 'Creating the virtual environment');
+  // The system's pip serves the default install; a custom install command gets the venv's own `pip`.
+  const venvArgv = [SYSTEM_PYTHON, '-m', 'venv', '--system-site-packages', ...(install === undefined ? ['--without-pip'] : []), VENV_DIR_NAME];
+  await runChecked(ctx, venvArgv, env, false, 'Creating the virtual environment');
   if (pip !== undefined) await runChecked(ctx, pip, env, true, 'Installing the Python dependencies');
   await writeFile(marker, key);
   if (cacheable) await storeInCache(venvDir, cached);

@@ -6,11 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { FileCoverage } from '../types.js';
-
-/** Rounds a percentage to two decimals, the precision every report shows. */
-export function roundPct(value: number): number {
-  return Math.round(value * 100) / 100;
-}
+import { round2 } from '../wording.js';
 
 /**
  * A coverage path relative to the checkout, with forward slashes; undefined for files outside it
@@ -38,7 +34,7 @@ export function fileCoverageFromMap(data: unknown, dir: string): FileCoverage[] 
     coveredLines.sort((a, b) => a - b);
     uncoveredLines.sort((a, b) => a - b);
     const lines = coveredLines.length + uncoveredLines.length;
-    const pct = lines === 0 ? 100 : roundPct((coveredLines.length / lines) * 100);
+    const pct = lines === 0 ? 100 : round2((coveredLines.length / lines) * 100);
     files.push({ path: rel, lines, covered: coveredLines.length, pct, uncoveredLines, coveredLines });
   }
   return files.sort((a, b) => a.path.localeCompare(b.path));

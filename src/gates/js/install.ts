@@ -5,6 +5,8 @@
  * @module
  */
 import type { Config } from '../../config/schema.js';
+import { limitsFromConfig } from '../../sandbox/index.js';
+import { DependencyCache } from '../../workspace/cache.js';
 import { installDependencies } from '../../workspace/install.js';
 import type { DependencyInstall, GateContext, InstallOutcome } from '../types.js';
 import { isJavaScriptRepo } from './detect.js';
@@ -21,7 +23,8 @@ export const npmInstall: DependencyInstall = {
     const result = await installDependencies({
       dir: ctx.dir,
       sandbox: ctx.sandbox,
-      cache: ctx.cacheDir,
+      cache: new DependencyCache(ctx.cacheDir),
+      limits: limitsFromConfig(ctx.config.sandbox),
       command: ctx.config.coverage.install,
       signal: ctx.signal,
       log: ctx.log,

@@ -22,6 +22,8 @@ interface RunnerFormat {
   failed: RegExp;
   /** Captures a failing test's name in group 1. */
   failedName: RegExp;
+  /** Names are searched only before this (mocha repeats them, with their suites, after its summary). */
+  namesBefore?: RegExp;
 }
 
 /** Most failing test names kept: the summary lists names, not a log. */
@@ -31,7 +33,7 @@ export const MAX_FAILED_NAMES = 50;
 const FORMATS: RunnerFormat[] = [
   { name: 'node-spec', passed: /^ℹ pass (\d+)$/gm, failed: /^ℹ fail (\d+)$/gm, failedName: /^\s*✖ (.+?)(?: \([\d.]+m?s\))?$/gm },
   { name: 'tap', passed: /^# pass\s+(\d+)$/gm, failed: /^# fail\s+(\d+)$/gm, failedName: /^\s*not ok \d+ - (.+?)(?: # .*)?$/gm },
-  { name: 'mocha', passed: /^\s*(\d+) passing\b/gm, failed: /^\s*(\d+) failing\b/gm, failedName: /^\s+\d+\) (.+?):?$/gm },
+  { name: 'mocha', passed: /^\s*(\d+) passing\b/gm, failed: /^\s*(\d+) failing\b/gm, failedName: /^\s+\d+\) (.+?):?$/gm, namesBefore: /^\s*\d+ passing\b/m },
   { name: 'ava', passed: /^\s*(\d+) tests? passed$/gm, failed: /^\s*(\d+) tests? failed$/gm, failedName: /^\s*✘ (?:\[fail\]: )?(.+)$/gm },
 ];
 
@@ -53,7 +55,8 @@ export function parseTestSummary(output: string): TestSummary | undefined {
     if (passed === undefined && failed === undefined) continue;
     const names = new Set<string>();
     if ((failed ?? 0) > 0) {
-      for (const match of text.matchAll(format.failedName)) {
+      const cut = format.namesBefore ? text.search(format.namesBefore) : -1;
+      for (const match of (cut >= 0 ? text.slice(0, cut) : text).matchAll(format.failedName)) {
         const name = match[1]?.trim();
         if (name && name !== 'failing tests:' && names.size < MAX_FAILED_NAMES) names.add(name);
       }

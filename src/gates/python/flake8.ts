@@ -4,10 +4,12 @@
  * `max-line-length`, `ignore`/`extend-ignore`, `select` and `exclude` apply unchanged.
  * @module
  */
+import { readdir } from 'node:fs/promises';
 import type { Config } from '../../config/schema.js';
 import { ToolError, type Finding, type FindingLevel, type GateContext, type LintMeasurement, type Toolchain } from '../types.js';
 import { isPythonRepo } from './detect.js';
-import { assertFinished, combinedOutput, requireProgram, runInWorkspace, WORK_DIR_NAME } from './run.js';
+import { combinedOutput, REPORT_DIR_NAME, runTool } from '../exec.js';
+import { requireProgram } from './run.js';
 
 /** One finding per line, colon-separated; the path comes first so a greedy match keeps colons in paths. */
 export const FLAKE8_FORMAT = '%(path)s:%(row)d:%(col)d:%(code)s:%(text)s';
@@ -19,10 +21,24 @@ const FILES_LINE = /^(\d+)\s+total files processed/m;
 export const FLAKE8_FINDINGS_EXIT = 1;
 
 /**
- * Directories flake8 must never lint besides its own defaults: the virtual environment the coverage
- * gate creates in the checkout, and the engine's work directory.
+ * Root entries never linted: the virtual environment the Python install creates in the checkout, and the
+ * engine's report folder. They are left out of the paths given to flake8 rather than passed as
+ * `--extend-exclude`, which would replace the repository's own `extend-exclude` instead of adding to it.
  */
-export const EXTRA_EXCLUDES = ['.venv', WORK_DIR_NAME];
+export const SKIPPED_ROOT_ENTRIES: ReadonlySet<string> = new Set(['.venv', REPORT_DIR_NAME, '.git']);
+
+/**
+ * What flake8 is pointed at: the root's folders and `.py` files, as `flake8 .` would walk them, minus
+ * {@link SKIPPED_ROOT_ENTRIES}. flake8 still applies the repository's excludes to each of them.
+ */
+export async function lintTargets(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => !SKIPPED_ROOT_ENTRIES.has(entry.name))
+    .filter((entry) => entry.isDirectory() || (entry.isFile() && entry.name.endsWith('.py')))
+    .map((entry) => entry.name)
+    .sort();
+}
 
 /**
  * Level of a flake8 code: pyflakes (F), pycodestyle errors (E) and mccabe complexity (C9) are errors;
@@ -67,9 +83,10 @@ export function createFlake8Toolchain(options: Flake8Options = {}): Toolchain<'l
     detect: (dir: string, config: Config) => isPythonRepo(dir, config),
     async measure(ctx: GateContext): Promise<LintMeasurement> {
       const executable = await requireProgram(program, 'flake8', 'flake8');
-      const argv = [executable, `--format=${FLAKE8_FORMAT}`, `--extend-exclude=${EXTRA_EXCLUDES.join(',')}`, '--benchmark', '.'];
-      const result = await runInWorkspace(ctx, argv);
-      assertFinished(result, 'flake8', ctx.config.sandbox.timeout);
+      const targets = await lintTargets(ctx.dir);
+      if (targets.length === 0) return { findings: [], filesChecked: 0 };
+      const argv = [executable, `--format=${FLAKE8_FORMAT}`, '--benchmark', '--', ...targets];
+      const result = await runTool(ctx, argv, { what: 'flake8' });
       const findings = parseFlake8(result.stdout);
       const crashed =
         result.exitCode !== 0 && (result.exitCode !== FLAKE8_FINDINGS_EXIT || findings.length === 0);

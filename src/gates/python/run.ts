@@ -1,25 +1,18 @@
 /**
- * What every Python toolchain does around a sandboxed command: find the tool on the sandbox's PATH first
- * (so a missing Debian package is named, not reported as a crash), and turn a timed-out, killed or
- * aborted command into a {@link ToolError} that says why.
+ * Finding a Python tool before running it, so that a missing Debian package is named in the failing
+ * check instead of surfacing as a crash. Running itself goes through `runTool` (`src/gates/exec.ts`).
  * @module
  */
-import { access, constants } from 'node:fs/promises';
+import { access, chown, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { SandboxCommand, SandboxResult } from '../../sandbox/types.js';
-import { ToolError, type GateContext } from '../types.js';
+import { reportDir } from '../exec.js';
+import { ToolError } from '../types.js';
 
 /**
  * The sandbox's PATH (see `baseEnvironment` in `src/sandbox/direct.ts`); the bubblewrap sandbox binds the
  * host's `/usr` read-only, so a program found here on the host is the one the sandbox runs.
  */
 export const SANDBOX_PATH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin'] as const;
-
-/** Directory inside the workspace for the engine's own files (coverage data, reports); never the repo's. */
-export const WORK_DIR_NAME = '.quality-gates';
-
-/** Characters of output kept in a ToolError: enough for a traceback, small enough for a check run. */
-export const MAX_ERROR_OUTPUT_CHARS = 8000;
 
 /** Absolute path of `program` as the sandbox would resolve it, or undefined when it is not installed. */
 export async function findProgram(program: string): Promise<string | undefined> {
@@ -35,7 +28,7 @@ export async function findProgram(program: string): Promise<string | undefined> 
   return undefined;
 }
 
-/** Throws a `missing` ToolError naming the Debian package when `program` is not installed. */
+/** The program's absolute path; throws a `missing` ToolError naming the Debian package when it is not installed. */
 export async function requireProgram(program: string, tool: string, debianPackage: string): Promise<string> {
   const found = await findProgram(program);
   if (found === undefined) {
@@ -47,37 +40,13 @@ export async function requireProgram(program: string, tool: string, debianPackag
   return found;
 }
 
-/** stdout and stderr together, trimmed to the last {@link MAX_ERROR_OUTPUT_CHARS} characters. */
-export function combinedOutput(result: SandboxResult): string {
-  const text = [result.stdout, result.stderr].filter((part) => part.length > 0).join('\n');
-  return text.length > MAX_ERROR_OUTPUT_CHARS ? text.slice(-MAX_ERROR_OUTPUT_CHARS) : text;
-}
-
-/** Throws a ToolError when the command did not end by itself (timeout, abort, signal). */
-export function assertFinished(result: SandboxResult, tool: string, timeoutSeconds: number): void {
-  const output = combinedOutput(result);
-  if (result.timedOut) {
-    throw new ToolError(
-      `${tool} did not finish within ${String(timeoutSeconds)} s and was stopped: make it faster or raise \`sandbox.timeout\`.`,
-      { reason: 'timeout', output },
-    );
-  }
-  if (result.aborted) {
-    throw new ToolError(`${tool} was cancelled because a newer run superseded it.`, { reason: 'killed', output });
-  }
-  if (result.exitCode === null) {
-    throw new ToolError(
-      `${tool} was killed by ${result.signal ?? 'a signal'}: it may have exceeded \`sandbox.memory_mb\` or \`sandbox.max_processes\`.`,
-      { reason: 'killed', output },
-    );
-  }
-}
-
-/** Runs a command in the checkout's root through the context's sandbox. */
-export function runInWorkspace(
-  ctx: GateContext,
-  argv: string[],
-  extra: Omit<SandboxCommand, 'argv' | 'cwd' | 'workspace'> = {},
-): Promise<SandboxResult> {
-  return ctx.sandbox.run({ argv, cwd: ctx.dir, workspace: ctx.dir, signal: ctx.signal, ...extra });
+/**
+ * The engine's report folder, owned like the checkout: when the app runs as root, `reportDir` creates
+ * it as root, and the sandbox's unprivileged user could not write its reports there.
+ */
+export async function writableReportDir(dir: string): Promise<string> {
+  const out = await reportDir(dir);
+  const owner = await stat(dir);
+  if (process.geteuid?.() === 0) await chown(out, owner.uid, owner.gid);
+  return out;
 }

@@ -1,0 +1,116 @@
+/**
+ * What the web process and the worker process share: the queue and stores, the sandbox, and the job
+ * handler that runs the pipeline with a job's installation client. Built once per process.
+ * @module
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger as PinoLogger } from 'probot';
+import { createQueue, concurrencyFrom, type QueueAndStores } from '../queue/index.js';
+import { createSandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { GateName } from '../gates/types.js';
+import type { WorkerHandle } from '../queue/types.js';
+import { GitHubClient } from '../github/client.js';
+import type { Octokit } from '../github/types.js';
+import { createJobHandler } from '../pipeline/handler.js';
+import type { PipelineDeps } from '../pipeline/deps.js';
+import { DEFAULT_DATA_DIR } from '../store/database.js';
+import type { HealthReport } from './routes.js';
+
+/** What a runtime is built from. */
+export interface RuntimeOptions {
+  /** The process environment (or a test's). */
+  env: NodeJS.ProcessEnv;
+  /** Probot's pino logger. */
+  log: PinoLogger;
+  /** An Octokit for an installation (Probot's `auth`). */
+  auth(installationId: number): Promise<Octokit>;
+  /** Check runs the web handlers of this process are creating (shared with the app's handlers). */
+  pendingCheckRuns?: ReadonlyMap<string, Promise<Partial<Record<GateName, number>>>>;
+}
+
+/** The shared services of one process. */
+export interface Runtime {
+  /** Queue and stores. */
+  queued: QueueAndStores;
+  /** Starts `QG_CONCURRENCY` workers (or `concurrency`). */
+  startWorkers(concurrency?: number): WorkerHandle;
+  /** Store and sandbox state. */
+  health(): Promise<HealthReport>;
+  /** Stops workers (their jobs are given back) and closes the store. */
+  close(): Promise<void>;
+}
+
+/** The sandbox, created on first use; a failed probe is remembered and retried on the next job. */
+function lazySandbox(env: NodeJS.ProcessEnv): { get(): Promise<Sandbox>; state(): HealthReport['sandbox'] } {
+  let current: Promise<Sandbox> | undefined;
+  let state: HealthReport['sandbox'] = { available: false, reason: 'not probed yet' };
+  return {
+    get() {
+      current ??= createSandbox({ env }).then(
+        (sandbox) => {
+          state = { available: true, mode: env.QG_SANDBOX ?? 'auto' };
+          return sandbox;
+        },
+        (error: unknown) => {
+          state = { available: false, reason: error instanceof Error ? error.message : String(error) };
+          current = undefined;
+          throw error;
+        },
+      );
+      return current;
+    },
+    state: () => state,
+  };
+}
+
+/** Opens the queue and stores and prepares the job handler. */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { env, log } = options;
+  const queued = await createQueue({ env, log });
+  const sandbox = lazySandbox(env);
+  // Probe at start so /healthz tells the operator at once whether bubblewrap works here.
+  sandbox.get().catch((error: unknown) => log.warn({ err: error }, 'sandbox unavailable: jobs will fail until it works'));
+  const dataDir = env.DATA_DIR ?? DEFAULT_DATA_DIR;
+  const workRoot = env.QG_WORK_DIR ?? path.join(os.tmpdir(), 'quality-gates-work');
+  const cacheDir = path.resolve(dataDir, 'cache');
+  const workers: WorkerHandle[] = [];
+
+  const depsFor = async (job: { id: string; deliveryId: string; installationId: number }): Promise<PipelineDeps> => ({
+    github: new GitHubClient(await options.auth(job.installationId)),
+    sandbox: () => sandbox.get(),
+    results: queued.store.results,
+    ledger: queued.store.ledger,
+    env,
+    log: log.child({ jobId: job.id, deliveryId: job.deliveryId }),
+    workRoot,
+    cacheDir,
+    ...(env.QG_PUBLIC_URL ? { publicUrl: env.QG_PUBLIC_URL } : {}),
+    ...(options.pendingCheckRuns ? { pendingCheckRuns: options.pendingCheckRuns } : {}),
+  });
+  const handler = createJobHandler({ depsFor });
+
+  return {
+    queued,
+    startWorkers(concurrency = concurrencyFrom(env)) {
+      const handle = queued.queue.process(handler, { concurrency });
+      workers.push(handle);
+      return handle;
+    },
+    async health() {
+      const healthy = await queued.queue.healthy().catch(() => false);
+      const jobs = healthy ? await queued.queue.counts().catch(() => undefined) : undefined;
+      return {
+        status: healthy ? 'ok' : 'unavailable',
+        store: { backend: queued.backend, healthy },
+        sandbox: sandbox.state(),
+        ...(jobs ? { jobs } : {}),
+      };
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await queued.close();
+    },
+  };
+}

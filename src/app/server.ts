@@ -1,0 +1,127 @@
+/**
+ * `quality-gates serve`: the web process. Without credentials it starts Probot's setup flow (the page
+ * that registers the GitHub App from `app.yml`); with them, an HTTP server with the webhook route, the
+ * extra routes, and — unless `QG_WORKERS=0` — in-process workers.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createNodeMiddleware, createProbot, run, ProbotOctokit, type Probot } from 'probot';
+import type { GateName } from '../gates/types.js';
+import type { Octokit } from '../github/types.js';
+import { qualityGatesApp } from './app.js';
+import { createRoutes } from './routes.js';
+import { createRuntime, type Runtime } from './runtime.js';
+import { markDeployment } from './deployment-callback.js';
+import { metricsText } from './metrics.js';
+import { closeOnSignals } from './signals.js';
+
+/** A running server. */
+export interface RunningServer {
+  /** The port it listens on. */
+  port: number;
+  /** Stops taking requests, stops the workers (their jobs are given back) and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Probot's default port, used when `PORT` is unset. */
+export const DEFAULT_PORT = 3000;
+
+/**
+ * Probot's Octokit without the client-side write throttle: Probot spaces writes one second apart per
+ * installation, which would keep the `queued` checks of a burst of pull requests waiting for minutes.
+ * GitHub's own rate-limit answers are still retried by the retry plugin.
+ */
+export const AppOctokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
+
+function hasCredentials(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.APP_ID) && Boolean(env.PRIVATE_KEY ?? env.PRIVATE_KEY_PATH);
+}
+
+/** Loads `./.env` into the process environment, as `probot run` does. */
+function loadDotEnv(env: NodeJS.ProcessEnv): void {
+  if (env === process.env && existsSync('.env')) process.loadEnvFile('.env');
+}
+
+/** The port from `PORT`; `0` asks the system for a free one (tests). */
+export function portFrom(env: NodeJS.ProcessEnv): number {
+  if (env.PORT === undefined || env.PORT === '') return DEFAULT_PORT;
+  const port = Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number: set it to 0–65535`);
+  return port;
+}
+
+async function startSetup(env: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const server = await run(() => undefined, { env });
+  return { port: server.port, close: () => server.stop() };
+}
+
+function listen(server: HttpServer, port: number, host: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, ...(host ? { host } : {}) }, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeHttp(server: HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+async function buildHandler(probot: Probot, runtime: Runtime, env: NodeJS.ProcessEnv, pendingCheckRuns: Map<string, Promise<Partial<Record<GateName, number>>>>) {
+  const routes = createRoutes({
+    health: () => runtime.health(),
+    metrics: () => metricsText(runtime),
+    ...(env.DEPLOY_WEBHOOK_SECRET
+      ? { deploymentStatus: { secret: env.DEPLOY_WEBHOOK_SECRET, mark: (report) => markDeployment(probot, report) } }
+      : {}),
+    log: probot.log,
+  });
+  const webhooks = await createNodeMiddleware(qualityGatesApp({ queue: runtime.queued.queue, pendingCheckRuns }), {
+    probot,
+    ...(env.WEBHOOK_PATH ? { webhooksPath: env.WEBHOOK_PATH } : {}),
+  });
+  return async (req: Parameters<typeof webhooks>[0], res: Parameters<typeof webhooks>[1]) => {
+    try {
+      if (await routes(req, res)) return;
+      await webhooks(req, res, () => res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}'));
+    } catch (error) {
+      probot.log.error({ err: error }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  };
+}
+
+/**
+ * Starts the web process. `PORT=0` picks a free port (reported in the result and the log).
+ * @param env The environment (default `process.env`, after loading `./.env`).
+ */
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  loadDotEnv(env);
+  if (!hasCredentials(env)) return startSetup(env);
+  const probot = createProbot({ env: { LOG_LEVEL: 'info', ...env }, overrides: { Octokit: AppOctokit } });
+  const pendingCheckRuns = new Map<string, Promise<Partial<Record<GateName, number>>>>();
+  const runtime = await createRuntime({
+    env,
+    log: probot.log,
+    auth: async (id) => (await probot.auth(id)) as unknown as Octokit,
+    pendingCheckRuns,
+  });
+  const handler = await buildHandler(probot, runtime, env, pendingCheckRuns);
+  const server = createServer((req, res) => void handler(req, res));
+  const port = await listen(server, portFrom(env), env.HOST);
+  probot.log.info({ port, store: runtime.queued.backend }, `quality-gates listening on port ${String(port)}`);
+  if (env.QG_WORKERS !== '0') runtime.startWorkers();
+  const running = {
+    port,
+    async close() {
+      await closeHttp(server);
+      await runtime.close();
+    },
+  };
+  if (env === process.env) closeOnSignals(running.close, probot.log);
+  return running;
+}

@@ -1,0 +1,166 @@
+/**
+ * The deploy step: for each configured target, once per sha — claim, create a GitHub Deployment,
+ * fire, and move the Deployment's status to what the target answered. Records come back for the
+ * check summary; a dry run produces the same records and calls nothing (not even GitHub: a
+ * Deployment is a lasting record in the environment's history, and a dry run must leave none).
+ * @module
+ */
+import type { Config } from '../config/schema.js';
+import type { OnceLedger } from '../store/types.js';
+import type {
+  DeployConfig,
+  DeploymentsApi,
+  DeploymentState,
+  DeployOutcome,
+  DeployRecord,
+  DeployRequest,
+  DeployTarget,
+  Logger,
+  TargetOutcome,
+} from './types.js';
+import type { RetryOptions } from './retry.js';
+import { TARGETS } from './targets.js';
+import { redact } from './redact.js';
+
+export { shouldDeploy } from './policy.js';
+
+/** GitHub refuses Deployment status descriptions longer than 140 characters (REST API docs). */
+export const MAX_STATUS_DESCRIPTION = 140;
+
+/** What {@link runDeploy} needs. */
+export interface RunDeployInput {
+  /** The push. */
+  request: DeployRequest;
+  /** The `deploy:` section (undefined: nothing to do). */
+  config: Config['deploy'];
+  /** The app's environment, where the secrets named in the config live. */
+  env: NodeJS.ProcessEnv;
+  /** GitHub's Deployments API for this installation. */
+  deployments: DeploymentsApi;
+  /** Durable "once per sha and target" claims. */
+  ledger: OnceLedger;
+  /** Structured log, scoped to the job. */
+  log: Logger;
+  /** Overrides `deploy.dry_run`. */
+  dryRun?: boolean;
+  /** The app's public URL of {@link AGENT_CALLBACK_PATH}, for receivers that report back. */
+  callbackUrl?: string;
+  /** Link shown on the Deployment (the check run). */
+  logUrl?: string;
+  /** HTTP timeout and backoff for the targets. */
+  retry?: Partial<RetryOptions>;
+}
+
+/** The ledger key that makes a target fire once per sha. */
+export function ledgerKey(request: Pick<DeployRequest, 'owner' | 'repo' | 'sha'>, target: string): string {
+  return `deploy:${request.owner}/${request.repo}:${request.sha}:${target}`;
+}
+
+/** The values of the environment variables the config names: what must never be shown. */
+export function configSecrets(config: DeployConfig, env: NodeJS.ProcessEnv): string[] {
+  const names = [config.dockerhub?.trigger_url_env, config.webhook?.url_env, config.webhook?.secret_env];
+  return names.flatMap((name) => (name !== undefined && env[name] ? [env[name]] : []));
+}
+
+/** Fires every configured target for a push that passed; resolves with one record per target. */
+export async function runDeploy(input: RunDeployInput): Promise<DeployOutcome> {
+  const config = input.config;
+  if (config === undefined) return { records: [], failed: false };
+  const targets = Object.values(TARGETS).filter((t) => t.configured(config));
+  const records = await Promise.all(targets.map((target) => deployTo(target, config, input)));
+  return { records, failed: records.some((r) => r.status === 'failure') };
+}
+
+async function deployTo(target: DeployTarget, config: DeployConfig, input: RunDeployInput): Promise<DeployRecord> {
+  const started = Date.now();
+  const { request, log } = input;
+  const clean = (text: string) => redact(text, configSecrets(config, input.env));
+  const record = (status: DeployRecord['status'], message: string, extra: Partial<DeployRecord> = {}): DeployRecord => ({
+    target: target.id,
+    status,
+    message: clean(message),
+    durationMs: Date.now() - started,
+    dryRun: false,
+    ...extra,
+  });
+  if (input.dryRun ?? config.dry_run) {
+    return record('skipped', `dry run: ${target.describe(config)}`, { dryRun: true });
+  }
+  const key = ledgerKey(request, target.id);
+  if (!(await input.ledger.claim(key))) {
+    log.info({ target: target.id, sha: request.sha }, 'deploy target already triggered for this sha');
+    return record('skipped', `already triggered for ${request.sha.slice(0, 12)}`);
+  }
+  const repo = { owner: request.owner, repo: request.repo };
+  let deploymentId: number;
+  try {
+    deploymentId = await input.deployments.createDeployment({
+      ...repo,
+      ref: request.sha,
+      environment: request.environment,
+      description: `quality-gates: ${target.id}`,
+      auto_merge: false,
+      required_contexts: [],
+      payload: { target: target.id, tree: request.tree, delivery_id: request.deliveryId },
+    });
+    await setStatus(input, deploymentId, 'in_progress', `triggering ${target.id}`);
+  } catch (error) {
+    // Nothing was fired: give the claim back so a re-run can deploy.
+    await input.ledger.release(key);
+    log.warn({ target: target.id, err: clean(describe(error)) }, 'could not create the GitHub Deployment');
+    return record('failure', `could not create the GitHub Deployment: ${describe(error)}`);
+  }
+  let outcome: TargetOutcome;
+  try {
+    outcome = await target.fire(request, {
+      config,
+      env: input.env,
+      deploymentId,
+      log,
+      ...(input.callbackUrl !== undefined ? { callbackUrl: input.callbackUrl } : {}),
+      ...(input.retry !== undefined ? { retry: input.retry } : {}),
+    });
+  } catch (error) {
+    outcome = { status: 'failure', message: `${target.id} failed unexpectedly: ${describe(error)}`, attempts: 0 };
+  }
+  // A trigger that was refused or never arrived deployed nothing: a re-run may try again.
+  if (outcome.status === 'failure') await input.ledger.release(key);
+  const message = clean(outcome.message);
+  const state: DeploymentState = outcome.status;
+  try {
+    await setStatus(input, deploymentId, state, message);
+  } catch (error) {
+    log.warn({ target: target.id, deploymentId, err: clean(describe(error)) }, 'could not update the GitHub Deployment status');
+  }
+  const pushToTriggerMs = outcome.sentAt !== undefined && outcome.status !== 'failure' ? outcome.sentAt - request.pushedAt : undefined;
+  const result = record(outcome.status, message, {
+    deploymentId,
+    attempts: outcome.attempts,
+    ...(pushToTriggerMs !== undefined ? { pushToTriggerMs } : {}),
+  });
+  log.info(
+    { target: target.id, status: result.status, deploymentId, attempts: result.attempts, pushToTriggerMs, message },
+    'deploy target fired',
+  );
+  return result;
+}
+
+async function setStatus(input: RunDeployInput, deploymentId: number, state: DeploymentState, description: string): Promise<void> {
+  await input.deployments.createDeploymentStatus({
+    owner: input.request.owner,
+    repo: input.request.repo,
+    deployment_id: deploymentId,
+    state,
+    description: truncate(description, MAX_STATUS_DESCRIPTION),
+    ...(input.logUrl !== undefined ? { log_url: input.logUrl } : {}),
+  });
+}
+
+/** `text` cut to `max` characters, with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,99 @@
+/**
+ * Which source files hold a JS/TS package's public API: the `docs.paths` globs when set, else the
+ * package's entry points mapped back to their sources (`dist/index.js` → `src/index.ts`), else the
+ * sources under `src/` outside tests. Only reads files.
+ * @module
+ */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import type { Config } from '../../config/schema.js';
+import { entryPointPaths, readPackageJson } from './package.js';
+
+/** Source extensions the TypeScript compiler reads (with `allowJs`). */
+const SOURCE_EXT = '{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+
+/** Files never part of a public API: dependencies, builds, tests, declarations, tool configs. */
+export const NOT_API = [
+  '**/node_modules/**',
+  '**/dist/**',
+  '**/build/**',
+  '**/coverage/**',
+  '.quality-gates/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/*.{test,spec}.*',
+  '**/*.d.{ts,mts,cts}',
+  '**/*.config.*',
+];
+
+/** Output folders whose files are usually built from `src/`. */
+const BUILD_DIRS = ['dist', 'lib', 'build', 'out', 'esm', 'cjs'];
+
+/** Source extensions tried for a built JS or declaration file, in order of preference. */
+const SOURCE_FOR: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx', '.js', '.jsx'],
+  '.mjs': ['.mts', '.mjs'],
+  '.cjs': ['.cts', '.cjs'],
+  '.d.ts': ['.ts', '.tsx'],
+  '.d.mts': ['.mts'],
+  '.d.cts': ['.cts'],
+  '': ['.ts', '.js', '/index.ts', '/index.js'],
+};
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function splitExtension(file: string): [string, string] {
+  const match = /(\.d\.[mc]?ts|\.[mc]?[jt]sx?)$/.exec(file);
+  return match ? [file.slice(0, -match[0].length), match[0]] : [file, ''];
+}
+
+/** Candidate source files (relative) for one entry point, most likely first. */
+export function sourceCandidates(entry: string): string[] {
+  const clean = path.posix.normalize(entry.replace(/^\.\//, ''));
+  const [base, ext] = splitExtension(clean);
+  const exts = SOURCE_FOR[ext] ?? [ext];
+  const bases = [base];
+  const [top, ...rest] = base.split('/');
+  if (top !== undefined && BUILD_DIRS.includes(top) && rest.length > 0) bases.unshift(['src', ...rest].join('/'));
+  const candidates = bases.flatMap((b) => exts.map((e) => b + e));
+  return candidates.filter((c) => !/\.d\.[mc]?ts$/.test(c));
+}
+
+async function resolveEntry(dir: string, entry: string): Promise<string | undefined> {
+  for (const candidate of sourceCandidates(entry)) {
+    const file = path.join(dir, candidate);
+    if (!file.startsWith(dir + path.sep)) continue;
+    if (await exists(file)) return file;
+  }
+  return undefined;
+}
+
+async function globFiles(dir: string, patterns: string[]): Promise<string[]> {
+  const found = await glob(patterns, { cwd: dir, ignore: NOT_API, absolute: true, dot: false });
+  return found.sort();
+}
+
+/** Absolute paths of the files whose exports are the public API (empty when the package has no source). */
+export async function publicApiFiles(dir: string, config: Config): Promise<string[]> {
+  if (config.docs.paths !== undefined && config.docs.paths.length > 0) {
+    return glob(config.docs.paths, { cwd: dir, ignore: ['**/node_modules/**'], absolute: true }).then((f) => f.sort());
+  }
+  const pkg = await readPackageJson(dir);
+  if (pkg) {
+    const resolved = await Promise.all(entryPointPaths(pkg).map((entry) => resolveEntry(dir, entry)));
+    const files = [...new Set(resolved.filter((f): f is string => f !== undefined))];
+    if (files.length > 0) return files.sort();
+  }
+  const src = await globFiles(dir, [`src/**/*.${SOURCE_EXT}`]);
+  if (src.length > 0) return src;
+  return globFiles(dir, [`*.${SOURCE_EXT}`, `lib/**/*.${SOURCE_EXT}`]);
+}

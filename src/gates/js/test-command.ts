@@ -1,0 +1,57 @@
+/**
+ * The JS test command and the choice between the two coverage toolchains: Jest's own V8 coverage when
+ * the repository tests with Jest, c8 around the command otherwise.
+ * @module
+ */
+import type { Config } from '../../config/schema.js';
+import { hasDependency, readPackageJson } from './package.js';
+
+/** The test command run when `coverage.command` is not set. */
+export const DEFAULT_JS_TEST_COMMAND = 'npm test';
+
+/** Characters of test output kept in a measurement (the end of a run holds the failures and the summary). */
+export const OUTPUT_TAIL_CHARS = 8000;
+
+/** Environment of every test run: npm must not look for updates (there is no network), and no colours. */
+export const TEST_ENV: Record<string, string> = {
+  NPM_CONFIG_UPDATE_NOTIFIER: 'false',
+  NPM_CONFIG_FUND: 'false',
+  NODE_ENV: 'test',
+};
+
+/** The configured test command, or `npm test`. */
+export function testCommand(config: Config): string {
+  return config.coverage.command ?? DEFAULT_JS_TEST_COMMAND;
+}
+
+/** Quotes one word for `sh -c`. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The last {@link OUTPUT_TAIL_CHARS} characters of a run's output. */
+export function outputTail(output: string): string {
+  return output.length <= OUTPUT_TAIL_CHARS ? output : `…${output.slice(-OUTPUT_TAIL_CHARS)}`;
+}
+
+/** Whether a test command is npm's own `test` script (`npm test`, `npm t`, `npm run test`). */
+export function isNpmTest(command: string): boolean {
+  return /^\s*npm\s+(?:test|t|run\s+test|run-script\s+test)\s*$/.test(command);
+}
+
+/** A `test` script that is a single Jest invocation, optionally after environment assignments (`NODE_OPTIONS=… jest`). */
+export function isPlainJestScript(script: string): boolean {
+  return /^\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:npx\s+)?jest(?:\s|$)/.test(script) && !/[;&|`]|\$\(/.test(script);
+}
+
+/**
+ * Whether the coverage gate should use Jest's own coverage: Jest is a dependency, and the test command
+ * (or the `test` script it runs) invokes Jest.
+ */
+export async function usesJest(dir: string, config: Config): Promise<boolean> {
+  const pkg = await readPackageJson(dir);
+  if (!hasDependency(pkg, 'jest')) return false;
+  const command = testCommand(config);
+  const script = isNpmTest(command) ? (pkg?.scripts?.test ?? '') : command;
+  return /\bjest\b/.test(script);
+}

@@ -1,0 +1,86 @@
+/**
+ * PEP 257 docstring coverage: which public modules, classes, functions and methods carry a docstring,
+ * found by `assets/python/docstrings.py` with Python's own `ast` (the repository's code is parsed, never
+ * imported). Tests, the venv and build output are not public API.
+ * @module
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import type { Config } from '../../config/schema.js';
+import { ASSETS_DIR } from '../../paths.js';
+import { SYSTEM_PYTHON } from '../../workspace/python-install.js';
+import { combinedOutput, runTool } from '../exec.js';
+import { ToolError, type DocItem, type DocsMeasurement, type Finding, type GateContext, type Toolchain } from '../types.js';
+import { isPythonRepo } from './detect.js';
+import { requireProgram, writableReportDir } from './run.js';
+
+/** The helper script run in the sandbox. */
+export const DOCSTRINGS_SCRIPT = path.join(ASSETS_DIR, 'python', 'docstrings.py');
+
+/** Files examined when `docs.paths` is not set. */
+export const DEFAULT_DOC_PATHS = ['**/*.py'];
+
+/** Never public API: tests, virtual environments, build output, docs sources, setup scripts. */
+export const DOC_IGNORE = [
+  '**/.venv/**', '**/venv/**', '**/node_modules/**', '**/build/**', '**/dist/**', '**/.tox/**', '**/.nox/**',
+  '**/tests/**', '**/test/**', '**/test_*.py', '**/*_test.py', '**/conftest.py', 'setup.py', 'docs/**', 'doc/**',
+];
+
+/** One item with its pydocstyle-like code as `rule`, for the finding when it is undocumented. */
+export interface DocstringItem extends DocItem {
+  /** `D100` module, `D101` class, `D102` method, `D103` function, `D104` package. */
+  rule: string;
+}
+
+interface ScriptOutput {
+  items: (DocItem & { code: string })[];
+  errors: { path: string; line: number; message: string }[];
+}
+
+/** The finding for a public definition without a docstring, with pydocstyle's code as its rule. */
+export function missingDocstringFinding(item: DocstringItem): Finding {
+  return {
+    path: item.path,
+    line: item.line,
+    level: 'failure',
+    message: `Missing docstring in public ${item.kind} \`${item.name}\` (PEP 257).`,
+    rule: item.rule,
+  };
+}
+
+/** The Python files whose definitions are public API. */
+export async function docstringFiles(dir: string, config: Config): Promise<string[]> {
+  const files = await glob(config.docs.paths ?? DEFAULT_DOC_PATHS, { cwd: dir, ignore: DOC_IGNORE, onlyFiles: true });
+  return files.filter((file) => file.endsWith('.py')).sort();
+}
+
+/** The docstring-coverage toolchain for Python. */
+export function createDocstringsToolchain(): Toolchain<'docs'> {
+  return {
+    id: 'docstrings',
+    gate: 'docs',
+    language: 'python',
+    detect: (dir: string, config: Config) => isPythonRepo(dir, config),
+    async measure(ctx: GateContext): Promise<DocsMeasurement> {
+      await requireProgram(SYSTEM_PYTHON, 'python3', 'python3');
+      const files = await docstringFiles(ctx.dir, ctx.config);
+      const listFile = path.join(await writableReportDir(ctx.dir), 'docstring-files.txt');
+      await writeFile(listFile, files.join('\n'));
+      const result = await runTool(ctx, [SYSTEM_PYTHON, DOCSTRINGS_SCRIPT, listFile], { what: 'The docstring check' });
+      if (result.exitCode !== 0) {
+        throw new ToolError('The docstring check failed: see the output.', { reason: 'crash', output: combinedOutput(result) });
+      }
+      const parsed = JSON.parse(result.stdout) as ScriptOutput;
+      const buildFindings: Finding[] = parsed.errors.map((error) => ({
+        path: error.path,
+        line: error.line,
+        level: 'warning',
+        message: `Not examined for docstrings: ${error.message}`,
+        rule: 'syntax',
+      }));
+      const items: DocstringItem[] = parsed.items.map(({ code, ...item }) => ({ ...item, rule: code }));
+      return { items, buildFindings };
+    },
+  };
+}

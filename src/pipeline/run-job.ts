@@ -1,0 +1,114 @@
+/**
+ * One job through the pipeline, step by step: checks.start → config.load → (tree cache) →
+ * workspace.prepare → gates.run → checks.complete → deploy. Each step is one function of its own
+ * module; this file only orders them.
+ * @module
+ */
+import type { Config } from '../config/schema.js';
+import { GATE_NAMES, type GateResult } from '../gates/types.js';
+import type { Job } from '../queue/job.js';
+import type { RequiredChecksState } from '../github/types.js';
+import { completeAll, completeCheck, ensureCheckRuns, startCheck, type CheckRunIds } from './checks.js';
+import { loadJobConfig } from './config.js';
+import { prepareWorkspace } from './workspace.js';
+import { baseLinesPct, pullRequestChangedLines, runJobGates } from './gates.js';
+import { checkOutput, enforcementNote, failureOutput } from './report.js';
+import { deployStep, mayDeploy } from './deploy.js';
+import { resultCacheKey, toolVersions } from './cache-key.js';
+import type { JobOutcome, PipelineDeps } from './deps.js';
+
+/** The cancellation error `runJob` throws when its signal is aborted between steps. */
+export class JobCancelledError extends Error {
+  /** @param reason What aborted the job. */
+  constructor(reason: unknown) {
+    super('The job was cancelled', { cause: reason });
+    this.name = 'JobCancelledError';
+  }
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new JobCancelledError(signal.reason);
+}
+
+/** The branch whose rules decide whether our checks block a merge: the PR's base, or the default branch. */
+function protectedBranch(job: Job): string | undefined {
+  if (job.pullRequest) return job.pullRequest.baseRef;
+  return job.ref === `refs/heads/${job.defaultBranch}` ? job.defaultBranch : undefined;
+}
+
+async function enforcementNotes(job: Job, deps: PipelineDeps): Promise<string[]> {
+  const branch = protectedBranch(job);
+  if (branch === undefined) return [];
+  const required: RequiredChecksState = await deps.github
+    .requiredStatusChecks({ owner: job.owner, repo: job.repo, branch })
+    .catch((error: unknown) => ({ state: 'unknown' as const, reason: String(error) }));
+  const note = enforcementNote(branch, required);
+  return note ? [note] : [];
+}
+
+/** The tree cache key, when the job checks a whole tree (all gates). */
+async function cacheKeyOf(job: Job, deps: PipelineDeps, config: Config): Promise<{ key: string; tree: string } | undefined> {
+  if (job.gates.length !== GATE_NAMES.length) return undefined;
+  const tree = await deps.github.getTreeSha({ owner: job.owner, repo: job.repo, sha: job.sha });
+  return { key: resultCacheKey(tree, config, await toolVersions()), tree };
+}
+
+async function completeResults(job: Job, deps: PipelineDeps, ids: CheckRunIds, results: GateResult[], notes: string[]): Promise<void> {
+  for (const result of results) {
+    await completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes));
+  }
+}
+
+/**
+ * Runs one job. Completes every check run it owns on every path it controls; errors it cannot turn
+ * into a result (GitHub down, tarball unreadable) are thrown for {@link createJobHandler} to retry or fail.
+ */
+export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal): Promise<JobOutcome> {
+  const ids = await ensureCheckRuns(job, deps);
+  throwIfAborted(signal);
+
+  const loaded = await loadJobConfig(job, deps);
+  if (!loaded.ok) {
+    await completeAll(job, deps, ids, 'failure', failureOutput('Invalid configuration', `Invalid config in ${loaded.error.message}\n\nFix \`${loaded.error.file}\` on the default branch (\`${job.defaultBranch}\`): the checks read it from there.`));
+    return { results: [], fromCache: false };
+  }
+  const config = loaded.config;
+  const [notes, cache] = await Promise.all([enforcementNotes(job, deps), cacheKeyOf(job, deps, config)]);
+  throwIfAborted(signal);
+
+  const cached = cache && mayDeploy(job, config) ? await deps.results.get(cache.key) : undefined;
+  if (cached?.every((r) => r.conclusion === 'success' || r.conclusion === 'skipped' || r.conclusion === 'neutral')) {
+    const cacheNote = `**Tree already passed:** tree \`${cache?.tree ?? ''}\` passed these gates before, with the same config and tools; the gates were not run again.`;
+    const deployLines = await deployStep(job, deps, config, cached, cache?.tree);
+    await completeResults(job, deps, ids, cached, [cacheNote, ...deployLines, ...notes]);
+    return { results: cached, fromCache: true };
+  }
+
+  const workspace = await prepareWorkspace(job, deps);
+  try {
+    const [changedLines, base] = await Promise.all([pullRequestChangedLines(job, deps), baseLinesPct(job, deps)]);
+    throwIfAborted(signal);
+    const deferred = mayDeploy(job, config);
+    const pending: Promise<void>[] = [];
+    const results = await runJobGates(job, deps, { dir: workspace.dir, config, signal, ...(changedLines ? { changedLines } : {}), ...(base !== undefined ? { baseLinesPct: base } : {}) }, {
+      onGateStart: (gate) => void pending.push(startCheck(job, deps, ids, gate)),
+      onGateResult: (result) => {
+        if (!deferred) pending.push(completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes)));
+      },
+    });
+    await Promise.all(pending);
+    throwIfAborted(signal);
+    if (cache) await deps.results.put(cache.key, results);
+    if (deferred) {
+      const deployLines = await deployStep(job, deps, config, results, cache?.tree);
+      await completeResults(job, deps, ids, results, [...deployLines, ...notes]);
+    } else {
+      const done = new Set(results.map((r) => r.gate));
+      const left = job.gates.filter((gate) => !done.has(gate));
+      if (left.length > 0) await completeAll({ ...job, gates: left }, deps, ids, 'failure', failureOutput('No result', 'The gate engine returned no result for this gate.'));
+    }
+    return { results, fromCache: false };
+  } finally {
+    await workspace.cleanup();
+  }
+}

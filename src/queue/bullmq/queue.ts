@@ -1,0 +1,201 @@
+/**
+ * The distributed job queue on BullMQ: any number of worker processes on any number of machines
+ * share one Redis. Same semantics as the SQLite queue: dedup key = BullMQ job id, attempts with
+ * exponential backoff, a lock (lease) whose expiry hands a dead worker's job to another.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { Queue, type Job as BullJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../gates/types.js';
+import type { Job, JobState } from '../job.js';
+import { BACKOFF_JITTER, type QueueTuning } from '../options.js';
+import type { EnqueueResult, JobHandler, JobQueue, WorkerHandle } from '../types.js';
+import { startBullWorkers } from './worker.js';
+import { JobAbortedError } from '../abort.js';
+
+/** Name of the BullMQ queue inside the prefix. */
+export const QUEUE_NAME = 'jobs';
+
+/** Finished jobs stay this long so a late duplicate delivery is still recognised (GitHub keeps 3 days). */
+export const FINISHED_JOB_RETENTION_SECONDS = 7 * 24 * 3600;
+
+/** What BullMQ stores as a job's data. */
+export interface BullJobData {
+  /** Our job. */
+  job: Job;
+  /** Key that deduplicated it. */
+  dedupKey: string;
+  /** Key under which newer jobs cancel it. */
+  supersedeKey?: string;
+}
+
+/** What the BullMQ queue needs. */
+export interface BullQueueOptions {
+  /** Fail-fast connection for the webhook path and the supersede bookkeeping. */
+  client: Redis;
+  /** `QG_REDIS_URL`: workers open their own (blocking, patient) connections. */
+  url: string;
+  /** Key prefix, so several installations (or tests) share one Redis. */
+  prefix: string;
+  /** Attempts, backoff and lease. */
+  tuning: QueueTuning;
+  /** Progress and failures. */
+  log?: Logger;
+}
+
+/**
+ * The BullMQ job id for a dedup key: BullMQ refuses `:` in custom ids, so the key is hashed.
+ * @param dedupKey Caller's dedup key.
+ */
+export function bullJobId(dedupKey: string): string {
+  return `d${createHash('sha256').update(dedupKey).digest('hex').slice(0, 40)}`;
+}
+
+const QUEUED_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+
+/** {@link JobQueue} on BullMQ. */
+export class BullJobQueue implements JobQueue {
+  private readonly queue: Queue<BullJobData>;
+  private readonly running = new Map<string, AbortController>();
+  private readonly workers = new Set<WorkerHandle>();
+
+  /** @param options Connection, prefix and timing. */
+  constructor(private readonly options: BullQueueOptions) {
+    this.queue = new Queue<BullJobData>(QUEUE_NAME, { connection: options.client, prefix: options.prefix });
+    this.queue.on('error', (error) => options.log?.warn({ err: error }, 'BullMQ queue error'));
+  }
+
+  private key(...parts: string[]): string {
+    return [this.options.prefix, 'qg', ...parts].join(':');
+  }
+
+  /** Redis key marking a job cancelled, checked by whichever worker runs it. */
+  cancelledKey(bullId: string): string {
+    return this.key('cancelled', bullId);
+  }
+
+  /** Stores the job in Redis; rejects within a couple of seconds when Redis is unreachable. */
+  async enqueue(job: Job, options: { dedupKey: string; supersedeKey?: string }): Promise<EnqueueResult> {
+    const id = bullJobId(options.dedupKey);
+    const { maxAttempts, backoffBaseMs } = this.options.tuning;
+    const data: BullJobData = { job, dedupKey: options.dedupKey, ...(options.supersedeKey === undefined ? {} : { supersedeKey: options.supersedeKey }) };
+    try {
+      await this.queue.add('job', data, {
+        jobId: id,
+        attempts: maxAttempts,
+        backoff: { type: 'exponential', delay: backoffBaseMs, jitter: BACKOFF_JITTER },
+        removeOnComplete: { age: FINISHED_JOB_RETENTION_SECONDS },
+        removeOnFail: { age: FINISHED_JOB_RETENTION_SECONDS },
+      });
+      // BullMQ answers a duplicate id with the existing job's id only, so the stored data tells
+      // whether this enqueue created the job.
+      const ttl = String(FINISHED_JOB_RETENTION_SECONDS);
+      const pipeline = this.options.client.pipeline().hget(this.queue.toKey(id), 'data');
+      pipeline.set(this.key('id', job.id), id, 'EX', ttl);
+      if (options.supersedeKey !== undefined) {
+        const set = this.key('supersede', options.supersedeKey);
+        pipeline.sadd(set, id).expire(set, ttl);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      const stored = replies[0]?.[1];
+      const storedJob = typeof stored === 'string' ? (JSON.parse(stored) as BullJobData).job : job;
+      return { job: storedJob, duplicate: storedJob.id !== job.id };
+    } catch (error) {
+      throw new Error('could not store the job in Redis (QG_REDIS_URL): is Redis up?', { cause: error });
+    }
+  }
+
+  /** Removes waiting jobs with the key and marks running ones cancelled (aborted here at once, elsewhere within a third of the lease). */
+  async supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]> {
+    const set = this.key('supersede', supersedeKey);
+    const cancelled: Job[] = [];
+    for (const id of await this.options.client.smembers(set)) {
+      const bullJob = await this.queue.getJob(id);
+      if (bullJob?.data.job.id === exceptJobId) continue;
+      const state = bullJob === undefined ? 'unknown' : await bullJob.getState();
+      if (bullJob !== undefined && QUEUED_STATES.has(state) && (await this.tryRemove(bullJob))) {
+        cancelled.push(bullJob.data.job);
+      } else if (bullJob !== undefined && (state === 'active' || QUEUED_STATES.has(state))) {
+        await this.options.client.set(this.cancelledKey(id), '1', 'EX', FINISHED_JOB_RETENTION_SECONDS);
+        this.running.get(id)?.abort(new JobAbortedError('cancelled'));
+        cancelled.push(bullJob.data.job);
+      }
+      await this.options.client.srem(set, id);
+    }
+    if (cancelled.length > 0) await this.options.client.incrby(this.key('cancelled-count'), cancelled.length);
+    return cancelled;
+  }
+
+  private async tryRemove(bullJob: BullJob<BullJobData>): Promise<boolean> {
+    try {
+      await bullJob.remove();
+      return true;
+    } catch {
+      return false; // taken by a worker meanwhile (locked): cancelled through its key instead
+    }
+  }
+
+  /** Records check-run ids in the stored job. */
+  async setCheckRunIds(jobId: string, ids: Job['checkRunIds']): Promise<void> {
+    const id = await this.options.client.get(this.key('id', jobId));
+    const bullJob = id === null ? undefined : await this.queue.getJob(id);
+    if (bullJob === undefined) return;
+    await bullJob.updateData({ ...bullJob.data, job: { ...bullJob.data.job, checkRunIds: ids } });
+  }
+
+  /** Starts `concurrency` workers in this process on their own connection. */
+  process(handler: JobHandler, options: { concurrency: number }): WorkerHandle {
+    const workers = startBullWorkers({
+      url: this.options.url,
+      prefix: this.options.prefix,
+      queueName: QUEUE_NAME,
+      tuning: this.options.tuning,
+      handler,
+      concurrency: options.concurrency,
+      running: this.running,
+      isCancelled: async (id) => (await this.options.client.exists(this.cancelledKey(id))) === 1,
+      ...(this.options.log === undefined ? {} : { log: this.options.log }),
+    });
+    const handle: WorkerHandle = {
+      close: async () => {
+        this.workers.delete(handle);
+        await workers.close();
+      },
+    };
+    this.workers.add(handle);
+    return handle;
+  }
+
+  /**
+   * Jobs by state. BullMQ has no cancelled state: `cancelled` counts supersede cancellations ever made,
+   * and a running job cancelled that way also ends in `done`.
+   */
+  async counts(): Promise<Record<JobState, number>> {
+    const c = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'paused', 'active', 'completed', 'failed');
+    const cancelled = Number((await this.options.client.get(this.key('cancelled-count'))) ?? 0);
+    const n = (state: string) => c[state] ?? 0;
+    return {
+      queued: n('waiting') + n('delayed') + n('prioritized') + n('paused'),
+      running: n('active'),
+      done: n('completed'),
+      failed: n('failed'),
+      cancelled,
+    };
+  }
+
+  /** True when Redis answers a ping. */
+  async healthy(): Promise<boolean> {
+    try {
+      return (await this.options.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops workers (running jobs go back to waiting) and closes the queue; the caller closes the client. */
+  async close(): Promise<void> {
+    await Promise.all([...this.workers].map((worker) => worker.close()));
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The real sandbox: every command that touches repository code runs under bubblewrap with a read-only
+ * system, only the workspace and a private `/tmp` writable, no network (unless it is the install phase),
+ * a cleared environment, no capabilities, as an unprivileged uid, and limits on time, memory, processes
+ * and output. See docs/sandbox.md for the model and its limits.
+ * @module
+ */
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { APP_NODE_MODULES, ASSETS_DIR } from '../paths.js';
+import { buildArgv, detectLayout, type SystemLayout } from './bwrap-args.js';
+import { CommandCgroup, planCgroups, type CgroupPlan } from './cgroup.js';
+import { baseEnvironment } from './direct.js';
+import type { SandboxIdentity } from './identity.js';
+import { spawnCapped } from './spawn.js';
+import type { Sandbox, SandboxCommand, SandboxLimits, SandboxResult } from './types.js';
+
+/** Settings of a {@link BubblewrapSandbox}, prepared once by {@link BubblewrapSandbox.create}. */
+export interface BubblewrapSetup {
+  /** Limits for commands that do not set their own. */
+  defaults: SandboxLimits;
+  /** The host layout (system folders, Node, generated /etc files). */
+  layout: SystemLayout;
+  /** Unprivileged user to run as; set only when the app is root. */
+  identity?: SandboxIdentity;
+  /** Where per-command cgroups go; empty when cgroups are not writable. */
+  cgroups: CgroupPlan;
+  /** Whether bubblewrap supports `--disable-userns`. */
+  disableUserns: boolean;
+  /** The bubblewrap program. */
+  bwrap: string;
+}
+
+/** Options of {@link BubblewrapSandbox.create}. */
+export interface BubblewrapOptions {
+  /** Limits for commands that do not set their own. */
+  defaults: SandboxLimits;
+  /** Unprivileged user to run as (root only). */
+  identity?: SandboxIdentity;
+  /** Use per-command cgroups when writable (default true). */
+  cgroups?: boolean;
+  /** Whether bubblewrap supports `--disable-userns` (probed by createSandbox). */
+  disableUserns?: boolean;
+  /** The bubblewrap program (default `bwrap` on PATH). */
+  bwrap?: string;
+}
+
+/** Minimal user and group databases: tools that look up their own uid find a name, nothing else leaks. */
+async function writeEtc(identity: SandboxIdentity | undefined): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-sandbox-etc-'));
+  await chmod(dir, 0o755);
+  const uid = identity?.uid ?? process.getuid?.() ?? 65534;
+  const gid = identity?.gid ?? process.getgid?.() ?? 65534;
+  await writeFile(
+    path.join(dir, 'passwd'),
+    `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:sandbox:/tmp:/usr/sbin/nologin\n`,
+    { mode: 0o644 },
+  );
+  await writeFile(path.join(dir, 'group'), `root:x:0:\nsandbox:x:${gid}:\n`, { mode: 0o644 });
+  return dir;
+}
+
+/** Runs commands under bubblewrap. */
+export class BubblewrapSandbox implements Sandbox {
+  /** Marks results as isolated. */
+  readonly kind = 'bubblewrap' as const;
+
+  /** @param setup Prepared settings; use {@link BubblewrapSandbox.create} to build them. */
+  constructor(private readonly setup: BubblewrapSetup) {}
+
+  /** Prepares the layout, the generated /etc files and the cgroup plan. */
+  static async create(options: BubblewrapOptions): Promise<BubblewrapSandbox> {
+    const etcDir = await writeEtc(options.identity);
+    return new BubblewrapSandbox({
+      defaults: options.defaults,
+      layout: detectLayout(etcDir),
+      identity: options.identity,
+      cgroups: options.cgroups === false ? {} : await planCgroups(),
+      disableUserns: options.disableUserns ?? true,
+      bwrap: options.bwrap ?? 'bwrap',
+    });
+  }
+
+  /** Whether commands get a cgroup (tree-wide memory and process limits). */
+  get usesCgroups(): boolean {
+    return this.setup.cgroups.pids !== undefined || this.setup.cgroups.memory !== undefined;
+  }
+
+  /** Runs one command isolated; never rejects for the command's own failure. */
+  async run(command: SandboxCommand): Promise<SandboxResult> {
+    const relative = path.relative(command.workspace, command.cwd);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new Error(`sandbox: cwd ${command.cwd} is outside the workspace ${command.workspace}`);
+    }
+    const limits = { ...this.setup.defaults, ...command.limits };
+    const cgroup = await CommandCgroup.create(this.setup.cgroups, limits);
+    try {
+      const argv = buildArgv(command, {
+        layout: this.setup.layout,
+        limits,
+        identity: this.setup.identity,
+        cgroupDirs: cgroup?.dirs ?? [],
+        pidsCgroup: cgroup?.limitsProcesses ?? false,
+        disableUserns: this.setup.disableUserns,
+        bwrap: this.setup.bwrap,
+        appReadOnly: [APP_NODE_MODULES, ASSETS_DIR],
+        env: { ...baseEnvironment(command.env), PATH: command.env?.PATH ?? this.setup.layout.path },
+      });
+      const result = await spawnCapped(argv, {
+        cwd: '/',
+        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+        timeoutMs: limits.timeoutMs,
+        maxOutputBytes: limits.maxOutputBytes,
+        signal: command.signal,
+      });
+      if (cgroup) {
+        result.oomKilled = await cgroup.oomKilled();
+        result.processLimitHit = await cgroup.processLimitHit();
+      }
+      return result;
+    } finally {
+      await cgroup?.remove();
+    }
+  }
+}

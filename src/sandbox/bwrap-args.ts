@@ -1,0 +1,141 @@
+/**
+ * The command line that starts one sandboxed command: an optional cgroup join, rlimits, a real drop of
+ * privileges when the app is root, then bubblewrap with a read-only system and the workspace. Kept a
+ * pure function of its inputs so that every isolation choice can be read (and tested) in one place.
+ * @module
+ */
+import { lstatSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+import type { SandboxIdentity } from './identity.js';
+import type { SandboxCommand, SandboxLimits } from './types.js';
+
+/** Largest single file a sandboxed command may write (RLIMIT_FSIZE): stops one runaway log from filling the disk. */
+export const MAX_FILE_BYTES = 1024 ** 3;
+
+/**
+ * RLIMIT_NPROC relative to `maxProcesses` when a pids cgroup enforces the limit: the cgroup must be what
+ * stops a fork bomb, since only the cgroup records that it did (pids.events).
+ */
+export const NPROC_BACKSTOP_FACTOR = 2;
+
+/** Exit code of the cgroup-join shell when it cannot join (127/126 are taken by the shell itself). */
+export const CGROUP_JOIN_FAILED = 125;
+
+/** Top-level system folders: bound read-only, or recreated as the same symlinks on merged-/usr systems. */
+const SYSTEM_TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+
+/** The parts of /etc that programs need: TLS roots, name resolution, Debian's alternatives symlinks. */
+const ETC_ALWAYS = ['/etc/ssl', '/etc/ca-certificates', '/etc/alternatives', '/etc/nsswitch.conf', '/etc/hosts', '/etc/localtime'];
+
+/** Only the install phase resolves names, so only it sees the host's resolver configuration. */
+const ETC_NETWORK = ['/etc/resolv.conf', '/etc/gai.conf'];
+
+/** How the host's file system looks, found once per sandbox. */
+export interface SystemLayout {
+  /** `--symlink`/`--ro-bind` arguments for `/bin`, `/lib*`. */
+  topLevel: string[];
+  /** Folder holding generated minimal `passwd` and `group` files. */
+  etcDir: string;
+  /** Folders bound read-only so the running Node (and npm beside it) exists inside. */
+  nodeDirs: string[];
+  /** PATH inside the sandbox. */
+  path: string;
+}
+
+/** Everything besides the command that shapes the command line. */
+export interface BwrapPlan {
+  /** The host layout. */
+  layout: SystemLayout;
+  /** Effective limits. */
+  limits: SandboxLimits;
+  /** Unprivileged user to switch to (root only). */
+  identity?: SandboxIdentity;
+  /** Cgroup folders to join before dropping privileges. */
+  cgroupDirs: string[];
+  /** Whether a pids cgroup enforces `maxProcesses` (RLIMIT_NPROC is then only a looser backstop). */
+  pidsCgroup?: boolean;
+  /** Whether bubblewrap supports `--disable-userns` (0.8+). */
+  disableUserns: boolean;
+  /** The bubblewrap program. */
+  bwrap?: string;
+  /** Host paths always visible read-only (the app's node_modules and assets). */
+  appReadOnly: string[];
+  /** The environment inside, complete. */
+  env: Record<string, string>;
+}
+
+/** Finds the `/bin`, `/lib*` layout and the Node installation of this host. */
+export function detectLayout(etcDir: string, execPath = process.execPath, basePath = '/usr/local/bin:/usr/bin:/bin'): SystemLayout {
+  const topLevel: string[] = [];
+  for (const dir of SYSTEM_TOP_LEVEL) {
+    try {
+      if (lstatSync(dir).isSymbolicLink()) topLevel.push('--symlink', readlinkSync(dir), dir);
+      else topLevel.push('--ro-bind', dir, dir);
+    } catch {
+      // Absent on this host.
+    }
+  }
+  const binDir = path.dirname(execPath);
+  const nodeDirs: string[] = [];
+  let searchPath = basePath;
+  if (!binDir.startsWith('/usr/')) {
+    // A Node outside /usr (nvm, /opt/node): its prefix holds npm in lib/node_modules.
+    nodeDirs.push(path.basename(binDir) === 'bin' ? path.dirname(binDir) : binDir);
+    searchPath = `${binDir}:${basePath}`;
+  }
+  return { topLevel, etcDir, nodeDirs, path: searchPath };
+}
+
+/** The wrapper that joins the cgroups as root before anything of the command runs. */
+function cgroupJoin(dirs: string[]): string[] {
+  if (dirs.length === 0) return [];
+  const script = `n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1/cgroup.procs" || exit ${CGROUP_JOIN_FAILED}; shift; n=$((n - 1)); done; exec "$@"`;
+  return ['/bin/sh', '-c', script, 'qg-cgroup-join', String(dirs.length), ...dirs];
+}
+
+/** The full argv: [cgroup join] prlimit [setpriv] bwrap … -- command. */
+export function buildArgv(command: SandboxCommand, plan: BwrapPlan): string[] {
+  const { layout, limits, identity } = plan;
+  const argv = [...cgroupJoin(plan.cgroupDirs)];
+  const dataBytes = limits.memoryMb * 1024 * 1024;
+  argv.push(
+    'prlimit',
+    `--nproc=${plan.pidsCgroup === true ? limits.maxProcesses * NPROC_BACKSTOP_FACTOR : limits.maxProcesses}`,
+    `--data=${dataBytes}`,
+    `--fsize=${MAX_FILE_BYTES}`,
+    '--core=0',
+    '--',
+  );
+  if (identity) {
+    argv.push(
+      'setpriv',
+      `--reuid=${identity.uid}`,
+      `--regid=${identity.gid}`,
+      '--clear-groups',
+      '--no-new-privs',
+      '--bounding-set=-all',
+      '--',
+    );
+  }
+  argv.push(plan.bwrap ?? 'bwrap', '--unshare-all', '--unshare-user');
+  if (plan.disableUserns) argv.push('--disable-userns');
+  if (command.network === true) argv.push('--share-net');
+  argv.push('--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'sandbox');
+  argv.push('--ro-bind', '/usr', '/usr', ...layout.topLevel);
+  for (const dir of layout.nodeDirs) argv.push('--ro-bind', dir, dir);
+  for (const file of ETC_ALWAYS) argv.push('--ro-bind-try', file, file);
+  if (command.network === true) for (const file of ETC_NETWORK) argv.push('--ro-bind-try', file, file);
+  argv.push('--ro-bind', path.join(layout.etcDir, 'passwd'), '/etc/passwd');
+  argv.push('--ro-bind', path.join(layout.etcDir, 'group'), '/etc/group');
+  argv.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
+  // Binds come after the private /tmp so a workspace under the host's /tmp is mounted on top of it.
+  for (const dir of plan.appReadOnly) argv.push('--ro-bind-try', dir, dir);
+  for (const dir of command.readOnlyPaths ?? []) argv.push('--ro-bind', dir, dir);
+  argv.push('--bind', command.workspace, command.workspace);
+  for (const dir of command.writablePaths ?? []) argv.push('--bind', dir, dir);
+  for (const mount of command.mounts ?? []) argv.push(mount.readOnly ? '--ro-bind' : '--bind', mount.source, mount.target);
+  argv.push('--chdir', command.cwd, '--clearenv');
+  for (const [key, value] of Object.entries(plan.env)) argv.push('--setenv', key, value);
+  argv.push('--', ...command.argv);
+  return argv;
+}

@@ -1,0 +1,142 @@
+/**
+ * The install phase of an npm repository: the only sandboxed step with network, never with secrets.
+ * Its `node_modules` is cached by the hash of what determines it (lockfile, package.json, Node version,
+ * install command) and handed to every later command as a read-only mount.
+ * @module
+ */
+import { cp, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../gates/types.js';
+import { describeSandboxFailure } from '../sandbox/describe.js';
+import { DEFAULT_LIMITS } from '../sandbox/index.js';
+import type { Sandbox, SandboxLimits, SandboxMount } from '../sandbox/types.js';
+import type { DependencyCache } from './cache.js';
+
+/** npm's lockfiles, in the order npm itself prefers them. */
+const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
+
+/** Root lifecycle scripts `npm ci`/`npm install` run: their output can depend on any file of the checkout. */
+const ROOT_INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
+
+/** Dependency specs whose content comes from the checkout rather than the registry. */
+const LOCAL_SPEC = /^(file|link|workspace):/;
+
+/** Flags that keep npm quiet and off services the sandbox has no business calling. */
+const NPM_FLAGS = '--no-audit --no-fund --no-update-notifier';
+
+/** Options of {@link installDependencies}. */
+export interface InstallOptions {
+  /** The checkout. */
+  dir: string;
+  /** Where the install runs (with network). */
+  sandbox: Sandbox;
+  /** Where installed dependencies are kept between runs. */
+  cache: DependencyCache;
+  /** `coverage.install` from the config; default `npm ci` with a lockfile, else `npm install`. */
+  command?: string;
+  /** Aborting kills the install. */
+  signal?: AbortSignal;
+  /** Limits of the install command (the repository's `sandbox:` config); unset ones take the sandbox's. */
+  limits?: Partial<SandboxLimits>;
+  /** Progress and cache decisions. */
+  log?: Logger;
+}
+
+/** How the install phase went. */
+export interface InstallResult {
+  /** False when the install command failed; `output` says why. */
+  ok: boolean;
+  /** Whether the dependencies came from the cache. */
+  cached: boolean;
+  /** `npm`, or `none` when the repository declares no dependencies. */
+  tool: 'npm' | 'none';
+  /** Mounts to pass to every later command (the cached `node_modules`, read-only). */
+  mounts: SandboxMount[];
+  /** The install's output (capped) and, on failure, why it was stopped. */
+  output: string;
+  /** Wall-clock time of the phase. */
+  durationMs: number;
+}
+
+interface PackageJson {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+  workspaces?: unknown;
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch(() => undefined);
+}
+
+/** Whether the installed tree is a function of the key alone (else a pull request could poison the cache). */
+function cacheable(pkg: PackageJson): boolean {
+  if (ROOT_INSTALL_SCRIPTS.some((name) => pkg.scripts?.[name] !== undefined)) return false;
+  if (pkg.workspaces !== undefined) return false;
+  const specs = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].flatMap((deps) => Object.values(deps ?? {}));
+  return !specs.some((spec) => LOCAL_SPEC.test(spec));
+}
+
+/** Installs an npm repository's dependencies, from the cache when its key is there. */
+export async function installDependencies(options: InstallOptions): Promise<InstallResult> {
+  const started = Date.now();
+  const done = (partial: Omit<InstallResult, 'durationMs'>): InstallResult => ({ ...partial, durationMs: Date.now() - started });
+  const manifest = await readOptional(path.join(options.dir, 'package.json'));
+  let pkg: PackageJson;
+  try {
+    pkg = manifest === undefined ? {} : (JSON.parse(manifest) as PackageJson);
+  } catch (error) {
+    return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `package.json is not valid JSON: ${(error as Error).message}` });
+  }
+  const declared = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].some((deps) => Object.keys(deps ?? {}).length > 0);
+  if (manifest === undefined || !declared) return done({ ok: true, cached: false, tool: 'none', mounts: [], output: '' });
+
+  let lockfile: string | undefined;
+  let lock: string | undefined;
+  for (const name of LOCKFILES) {
+    lock = await readOptional(path.join(options.dir, name));
+    if (lock !== undefined) {
+      lockfile = name;
+      break;
+    }
+  }
+  const command = options.command ?? (lockfile ? `npm ci ${NPM_FLAGS}` : `npm install ${NPM_FLAGS}`);
+  const key = options.cache.key(['npm', lockfile ?? '-', lock ?? '', manifest, process.version, command]);
+  const nodeModules = path.join(options.dir, 'node_modules');
+  const mountOf = (source: string): SandboxMount[] => [{ source, target: nodeModules, readOnly: true }];
+  const useCache = cacheable(pkg);
+
+  if (useCache && (await options.cache.has(key))) {
+    options.log?.info({ key }, 'dependency cache hit');
+    const source = options.cache.path(key);
+    // Without a sandbox there are no mounts: the unsafe mode gets a copy instead.
+    if (options.sandbox.kind === 'none') await cp(source, nodeModules, { recursive: true, verbatimSymlinks: true });
+    return done({ ok: true, cached: true, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : mountOf(source), output: '' });
+  }
+
+  options.log?.info({ key, command, cacheable: useCache }, 'installing dependencies');
+  const result = await options.sandbox.run({
+    argv: ['sh', '-c', command],
+    cwd: options.dir,
+    workspace: options.dir,
+    network: true,
+    env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development' },
+    signal: options.signal,
+    limits: options.limits,
+  });
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.exitCode !== 0) {
+    const why = describeSandboxFailure(result, { ...DEFAULT_LIMITS, ...options.limits }) ?? '';
+    return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });
+  }
+  if (!useCache) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
+  try {
+    const entry = await options.cache.commit(key, nodeModules);
+    return done({ ok: true, cached: false, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : mountOf(entry), output });
+  } catch (error) {
+    // The checkout still has its own node_modules: only later runs lose the cache.
+    options.log?.warn({ key, err: error }, 'could not store dependencies in the cache');
+    return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
+  }
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseTestSummary, summaryFromExitCode } from '../../../src/gates/js/test-output.js';
+
+const NODE_TAP = `TAP version 13
+# Subtest: keeps a number inside the range
+ok 1 - keeps a number inside the range
+  ---
+  duration_ms: 1.2
+  ...
+# Subtest: clamps to the upper bound
+not ok 2 - clamps to the upper bound
+  ---
+  error: |-
+    10 !== 11
+  ...
+1..2
+# tests 2
+# suites 0
+# pass 1
+# fail 1
+# cancelled 0
+`;
+
+const NODE_SPEC = `✔ keeps a number inside the range (1.04ms)
+✖ clamps to the upper bound (0.99ms)
+  AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:
+ℹ tests 2
+ℹ pass 1
+ℹ fail 1
+ℹ duration_ms 108.36
+
+✖ failing tests:
+
+test at test/index.test.js:9:1
+✖ clamps to the upper bound (0.99ms)
+`;
+
+const MOCHA = `
+
+  clamp
+    ✔ keeps a number inside the range
+    1) clamps to the upper bound
+
+
+  1 passing (6ms)
+  1 failing
+
+  1) clamp
+       clamps to the upper bound:
+     AssertionError [ERR_ASSERTION]: 10 == 11
+`;
+
+const AVA = `
+  ✔ keeps a number inside the range
+  ✘ [fail]: clamps to the upper bound
+
+  ─
+
+  1 test failed
+  1 test passed
+`;
+
+const TAPE = `TAP version 13
+# clamp
+ok 1 should be equal
+not ok 2 should be equal
+  ---
+    operator: equal
+  ...
+
+1..2
+# tests 2
+# pass  1
+# fail  1
+`;
+
+describe('parseTestSummary', () => {
+  it.each([
+    ["node:test's TAP reporter", NODE_TAP, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
+    ["node:test's spec reporter", NODE_SPEC, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
+    ['mocha', MOCHA, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
+    ['ava', AVA, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
+    ['tape', TAPE, { passed: 1, failed: 1, failedTests: [] }],
+    ['a passing run with colours', '\u001b[32m# pass 3\u001b[39m\n# fail 0\n', { passed: 3, failed: 0, failedTests: [] }],
+  ])('reads %s', (_name, output, expected) => {
+    expect(parseTestSummary(output)).toEqual(expected);
+  });
+
+  it('finds nothing in output without a known summary', () => {
+    expect(parseTestSummary('hello\nworld\n')).toBeUndefined();
+  });
+});
+
+describe('summaryFromExitCode', () => {
+  it('counts a failing command as one failed test and a passing one as none', () => {
+    expect(summaryFromExitCode(1)).toEqual({ passed: 0, failed: 1, failedTests: ['the test command failed'] });
+    expect(summaryFromExitCode(0)).toEqual({ passed: 0, failed: 0, failedTests: [] });
+  });
+});

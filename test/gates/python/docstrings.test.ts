@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createDocstringsToolchain, docstringFiles, missingDocstringFinding, type DocstringItem } from '../../../src/gates/python/docstrings.js';
+import { ConfigSchema, defaultConfig } from '../../../src/config/schema.js';
+import { fixtureWorkspace, REPOS_DIR } from './fixture.js';
+
+const docstrings = createDocstringsToolchain();
+
+describe('docstring files', () => {
+  it('leaves tests out of the public API', async () => {
+    expect(await docstringFiles(path.join(REPOS_DIR, 'py-pass'), defaultConfig())).toEqual([
+      'src/tinycalc/__init__.py',
+      'src/tinycalc/calc.py',
+    ]);
+  });
+
+  it('takes docs.paths when configured', async () => {
+    const config = ConfigSchema.parse({ docs: { paths: ['src/tinycalc/calc.py'] } });
+    expect(await docstringFiles(path.join(REPOS_DIR, 'py-pass'), config)).toEqual(['src/tinycalc/calc.py']);
+  });
+});
+
+describe('docstrings toolchain', () => {
+  it('finds every public definition of a documented package documented', async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      const { items } = await docstrings.measure(ws.ctx);
+      // __init__ and _reset are private; the package, module, 2 functions, the class and its public method count.
+      expect(items.map((item) => `${item.kind} ${item.name}`)).toEqual([
+        'package src.tinycalc',
+        'module src.tinycalc.calc',
+        'function add',
+        'function divide',
+        'class Accumulator',
+        'method Accumulator.push',
+      ]);
+      expect(items.every((item) => item.documented)).toBe(true);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('reports each missing docstring with a pydocstyle code, skipping private names, setters and empty __init__.py', async () => {
+    const ws = await fixtureWorkspace('py-nodocs');
+    try {
+      const items = (await docstrings.measure(ws.ctx)).items as DocstringItem[];
+      const missing = items.filter((item) => !item.documented).map(missingDocstringFinding);
+      expect(missing.map((finding) => `${finding.rule ?? ''} ${String(finding.line)}`)).toEqual([
+        'D100 1',
+        'D101 4',
+        'D102 8',
+        'D103 24',
+      ]);
+      expect(items.filter((item) => item.documented).map((item) => item.name)).toEqual(['Circle.diameter']);
+      expect(missing[1]?.message).toBe('Missing docstring in public class `Circle` (PEP 257).');
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('honours __all__ and reports a file it cannot parse instead of failing', async () => {
+    const ws = await fixtureWorkspace('py-nodocs');
+    try {
+      await writeFile(path.join(ws.ctx.dir, 'shapes', 'exported.py'), '"""Doc."""\n__all__ = ["shown"]\n\n\ndef shown():\n    pass\n\n\ndef hidden():\n    pass\n');
+      await writeFile(path.join(ws.ctx.dir, 'shapes', 'broken.py'), 'def broken(:\n');
+      const { items, buildFindings } = await docstrings.measure(ws.ctx);
+      const names = items.filter((item) => item.path === 'shapes/exported.py').map((item) => item.name);
+      expect(names).toEqual(['shapes.exported', 'shown']);
+      expect(buildFindings).toHaveLength(1);
+      expect(buildFindings[0]?.path).toBe('shapes/broken.py');
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pythonInstall } from '../../../src/gates/python/install.js';
+import type { GateContext } from '../../../src/gates/types.js';
+import type { Sandbox, SandboxCommand } from '../../../src/sandbox/types.js';
+import { pipArgv, preparePythonEnvironment, readRequirements } from '../../../src/workspace/python-install.js';
+import { fixtureWorkspace } from './fixture.js';
+
+/** Wraps the context's sandbox to record every command it runs. */
+function recording(ctx: GateContext): SandboxCommand[] {
+  const calls: SandboxCommand[] = [];
+  const inner: Sandbox = ctx.sandbox;
+  ctx.sandbox = {
+    kind: inner.kind,
+    run: (command) => {
+      calls.push(command);
+      return inner.run(command);
+    },
+  };
+  return calls;
+}
+
+describe('pip command', () => {
+  it('is not run when the project declares nothing', () => {
+    expect(pipArgv('/ws/.venv/bin/python', { requirementFiles: [], requirements: [], installProject: false })).toBeUndefined();
+  });
+
+  it('installs requirement files, declared requirements and, for setup.py projects, the project itself', () => {
+    const argv = pipArgv('py', { requirementFiles: ['requirements.txt'], requirements: ['requests>=2'], installProject: true });
+    expect(argv?.slice(0, 4)).toEqual(['py', '-m', 'pip', 'install']);
+    expect(argv?.slice(-5)).toEqual(['-r', 'requirements.txt', 'requests>=2', '--no-build-isolation', '.']);
+  });
+});
+
+describe('Python environment', () => {
+  it('reads PEP 621 dependencies, test extras and setup.cfg requirements without running setup.py', async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      await writeFile(
+        path.join(ws.ctx.dir, 'pyproject.toml'),
+        '[project]\nname = "x"\ndependencies = ["attrs"]\n[project.optional-dependencies]\ntest = ["pytest"]\ndocs = ["sphinx"]\n',
+      );
+      await writeFile(path.join(ws.ctx.dir, 'setup.cfg'), '[options]\ninstall_requires =\n    packaging\n');
+      await writeFile(path.join(ws.ctx.dir, 'setup.py'), 'raise SystemExit("never run")\n');
+      expect(await readRequirements(ws.ctx)).toEqual({ requirementFiles: [], requirements: ['attrs', 'packaging', 'pytest'], installProject: false });
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('creates the venv without network when the project has no third-party requirement', async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      const calls = recording(ws.ctx);
+      expect(await pythonInstall.needed(ws.ctx.dir, ws.ctx.config)).toBe(true);
+      const outcome = await pythonInstall.run(ws.ctx);
+      expect(outcome).toMatchObject({ ok: true, cached: false });
+      await access(path.join(ws.ctx.dir, '.venv', 'bin', 'python'));
+      expect(calls.some((call) => call.network === true)).toBe(false);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('installs requirements with network once, then restores the venv from the cache', async () => {
+    const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'qg-pycache-'));
+    const first = await fixtureWorkspace('py-tests-fail', {}, cacheDir);
+    const second = await fixtureWorkspace('py-tests-fail', {}, cacheDir);
+    try {
+      const firstCalls = recording(first.ctx);
+      expect((await preparePythonEnvironment(first.ctx)).source).toBe('installed');
+      expect(firstCalls.filter((call) => call.network === true).map((call) => call.argv.slice(1, 4))).toEqual([['-m', 'pip', 'install']]);
+      // Asking again in the same checkout reuses the finished environment.
+      expect((await preparePythonEnvironment(first.ctx)).source).toBe('installed');
+      expect(firstCalls.filter((call) => call.network === true)).toHaveLength(1);
+
+      const secondCalls = recording(second.ctx);
+      const restored = await preparePythonEnvironment(second.ctx);
+      expect(restored.source).toBe('cache');
+      expect(secondCalls.some((call) => call.network === true)).toBe(false);
+      await access(path.join(second.ctx.dir, '.venv', 'bin', 'python'));
+    } finally {
+      await Promise.all([first.cleanup(), second.cleanup(), rm(cacheDir, { recursive: true, force: true })]);
+    }
+  });
+
+  it('reports a failed install with pip output instead of throwing', async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      await writeFile(path.join(ws.ctx.dir, 'requirements.txt'), 'quality-gates-no-such-package==9.9.9\n');
+      const outcome = await pythonInstall.run(ws.ctx);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.output).toContain('Installing the Python dependencies failed');
+      expect(outcome.output).toContain('quality-gates-no-such-package');
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createQueue, type QueueAndStores } from '../../src/queue/index.js';
+import type { QueueTuning } from '../../src/queue/options.js';
+import { RetryableJobError, type WorkerHandle } from '../../src/queue/types.js';
+import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child } from './support/helpers.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const FAST: Partial<QueueTuning> = { backoffBaseMs: 10, leaseMs: 1000, maxAttempts: 3 };
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function freshPrefix(): string {
+  const prefix = `qg-test-${randomUUID()}`;
+  cleanups.unshift(async () => {
+    const client = new Redis(REDIS_URL);
+    const keys = await client.keys(`${prefix}:*`);
+    if (keys.length > 0) await client.del(...keys);
+    client.disconnect();
+  });
+  return prefix;
+}
+
+function envFor(prefix: string): Record<string, string> {
+  return { QG_REDIS_URL: REDIS_URL, QG_REDIS_PREFIX: prefix, DATA_DIR: tempDir() };
+}
+
+async function open(prefix: string, tuning: Partial<QueueTuning> = FAST): Promise<QueueAndStores> {
+  const opened = await createQueue({ env: envFor(prefix), tuning });
+  cleanups.push(() => opened.close());
+  return opened;
+}
+
+function track(handle: WorkerHandle): WorkerHandle {
+  cleanups.push(() => handle.close());
+  return handle;
+}
+
+describe('BullMQ job queue', () => {
+  it('is chosen when QG_REDIS_URL is set and answers health checks', async () => {
+    const { backend, queue } = await open(freshPrefix());
+    expect(backend).toBe('redis');
+    expect(await queue.healthy()).toBe(true);
+  });
+
+  it('handles a duplicate delivery once and returns the stored job', async () => {
+    const { queue } = await open(freshPrefix());
+    const job = makeJob();
+    const again = makeJob({ deliveryId: job.deliveryId });
+    const first = await queue.enqueue(job, { dedupKey: job.deliveryId });
+    const second = await queue.enqueue(again, { dedupKey: again.deliveryId });
+    expect([first.duplicate, second.duplicate]).toEqual([false, true]);
+    expect(second.job.id).toBe(job.id);
+    const handled: string[] = [];
+    track(queue.process(async (j) => void handled.push(j.id), { concurrency: 1 }));
+    await waitFor(async () => (await queue.counts()).done === 1, 'the job');
+    expect(handled).toEqual([job.id]);
+  });
+
+  it('processes jobs stored before a restart once a worker starts', async () => {
+    const prefix = freshPrefix();
+    const producer = await open(prefix);
+    const jobs = [makeJob(), makeJob()];
+    for (const job of jobs) await producer.queue.enqueue(job, { dedupKey: job.id });
+    await producer.close();
+
+    const { queue } = await open(prefix);
+    expect((await queue.counts()).queued).toBe(2);
+    const handled: string[] = [];
+    track(queue.process(async (j) => void handled.push(j.id), { concurrency: 2 }));
+    await waitFor(() => handled.length === 2, 'both jobs');
+    expect(handled.sort()).toEqual(jobs.map((j) => j.id).sort());
+  });
+
+  it('retries a RetryableJobError and does not retry other errors', async () => {
+    const { queue } = await open(freshPrefix());
+    const flaky = makeJob();
+    const broken = makeJob();
+    const attempts = new Map<string, number[]>();
+    track(
+      queue.process((job, { attempt, maxAttempts }) => {
+        attempts.set(job.id, [...(attempts.get(job.id) ?? []), attempt]);
+        expect(maxAttempts).toBe(3);
+        if (job.id === broken.id) return Promise.reject(new Error('bug'));
+        return attempt < 3 ? Promise.reject(new RetryableJobError('502')) : Promise.resolve();
+      }, { concurrency: 1 }),
+    );
+    await queue.enqueue(flaky, { dedupKey: flaky.id });
+    await queue.enqueue(broken, { dedupKey: broken.id });
+    await waitFor(async () => {
+      const counts = await queue.counts();
+      return counts.done === 1 && counts.failed === 1;
+    }, 'one done, one failed');
+    expect(attempts.get(flaky.id)).toEqual([1, 2, 3]);
+    expect(attempts.get(broken.id)).toEqual([1]);
+  });
+
+  it('supersede removes waiting jobs and aborts the running one', async () => {
+    const { queue } = await open(freshPrefix());
+    const running = makeJob();
+    const waiting = makeJob();
+    const newest = makeJob();
+    const started: string[] = [];
+    let aborted = false;
+    track(
+      queue.process(async (job, { signal }) => {
+        started.push(job.id);
+        if (job.id !== running.id) return;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        aborted = true;
+      }, { concurrency: 1 }),
+    );
+    await queue.enqueue(running, { dedupKey: running.id, supersedeKey: 'pr-1' });
+    await waitFor(() => started.includes(running.id), 'the first job');
+    await queue.enqueue(waiting, { dedupKey: waiting.id, supersedeKey: 'pr-1' });
+    await queue.enqueue(newest, { dedupKey: newest.id, supersedeKey: 'pr-1' });
+
+    const cancelled = await queue.supersede('pr-1', newest.id);
+
+    expect(cancelled.map((j) => j.id).sort()).toEqual([running.id, waiting.id].sort());
+    await waitFor(() => started.includes(newest.id), 'the newest job');
+    expect(aborted).toBe(true);
+    expect(started).not.toContain(waiting.id);
+    expect((await queue.counts()).cancelled).toBe(2);
+  });
+
+  it('hands the stored check-run ids to the worker', async () => {
+    const { queue } = await open(freshPrefix());
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    await queue.setCheckRunIds(job.id, { lint: 1, docs: 3 });
+    let seen: unknown;
+    track(queue.process(async (j) => void (seen = j.checkRunIds), { concurrency: 1 }));
+    await waitFor(() => seen !== undefined, 'the job');
+    expect(seen).toEqual({ lint: 1, docs: 3 });
+  });
+
+  it('keeps the result cache, ledger and cursors in Redis', async () => {
+    const prefix = freshPrefix();
+    const first = await open(prefix);
+    await first.store.cursors.set('redelivery', '7');
+    expect(await first.store.ledger.claim('deploy:x')).toBe(true);
+    const second = await open(prefix);
+    expect(await second.store.cursors.get('redelivery')).toBe('7');
+    expect(await second.store.ledger.claim('deploy:x')).toBe(false);
+  });
+});
+
+describe('BullMQ workers in separate processes', () => {
+  const children: Child[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) await killHard(child);
+  });
+
+  it('share the jobs, and one finishes the job of another that was killed mid-job', async () => {
+    const prefix = freshPrefix();
+    const env = { ...envFor(prefix), QG_LEASE_MS: '1000' };
+    const { queue } = await open(prefix);
+    const doomed = spawnWorker({ ...env, CHILD_MODE: 'hang' });
+    children.push(doomed);
+    await waitFor(() => doomed.events.some((e) => e.event === 'ready'), `the first worker (${doomed.stderr.join('')})`);
+    const interrupted = makeJob();
+    await queue.enqueue(interrupted, { dedupKey: interrupted.id });
+    await waitFor(() => doomed.events.some((e) => e.event === 'started'), 'the first worker to start the job');
+
+    const survivor = spawnWorker({ ...env, CHILD_MODE: 'work' });
+    children.push(survivor);
+    const others = [makeJob(), makeJob()];
+    for (const job of others) await queue.enqueue(job, { dedupKey: job.id });
+    await waitFor(() => survivor.events.filter((e) => e.event === 'done').length === 2, `the second worker (${survivor.stderr.join('')})`);
+    await killHard(doomed);
+
+    await waitFor(
+      () => survivor.events.some((e) => e.event === 'done' && e.jobId === interrupted.id),
+      'the interrupted job to be finished by the second worker',
+      20_000,
+    );
+    const finished = survivor.events.find((e) => e.event === 'done' && e.jobId === interrupted.id);
+    expect(finished?.attempt).toBe(2);
+    expect(survivor.events.filter((e) => e.event === 'done').map((e) => e.jobId).sort()).toEqual(
+      [interrupted.id, ...others.map((j) => j.id)].sort(),
+    );
+    await waitFor(async () => (await queue.counts()).done === 3, 'three done');
+  }, 30_000);
+});

@@ -1,0 +1,228 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import fs from 'node:fs';
+import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
+import type { Job } from '../../src/queue/job.js';
+import { tuningFrom, type QueueTuning } from '../../src/queue/options.js';
+import { SqliteJobQueue } from '../../src/queue/sqlite/queue.js';
+import { RetryableJobError, type JobContext, type WorkerHandle } from '../../src/queue/types.js';
+import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child } from './support/helpers.js';
+
+const FAST: Partial<QueueTuning> = { backoffBaseMs: 10, leaseMs: 600, pollMs: 20, maxAttempts: 3 };
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function open(dir: string, options: { workerId?: string; tuning?: Partial<QueueTuning> } = {}) {
+  const db: StoreDatabase = openDatabase(dir);
+  const queue = new SqliteJobQueue({
+    db,
+    workerId: options.workerId ?? 'test-worker',
+    tuning: tuningFrom({}, { ...FAST, ...options.tuning }),
+    ownsDatabase: true,
+  });
+  cleanups.push(() => queue.close());
+  return { db, queue };
+}
+
+function track(handle: WorkerHandle): WorkerHandle {
+  cleanups.push(() => handle.close());
+  return handle;
+}
+
+function stateOf(db: StoreDatabase, id: string): { state: string; attempts: number; last_error: string | null } {
+  const row = db.prepare('SELECT state, attempts, last_error FROM jobs WHERE id = ?').get(id);
+  return row as { state: string; attempts: number; last_error: string | null };
+}
+
+describe('SQLite job queue', () => {
+  it('creates DATA_DIR and the store file on first start', () => {
+    const dir = `${tempDir()}/nested/data`;
+    open(dir);
+    expect(fs.existsSync(`${dir}/quality-gates.sqlite`)).toBe(true);
+  });
+
+  it('processes jobs queued before a restart once the queue is reopened', async () => {
+    const dir = tempDir();
+    const first = open(dir);
+    const jobs = [makeJob(), makeJob(), makeJob()];
+    for (const job of jobs) await first.queue.enqueue(job, { dedupKey: job.deliveryId });
+    await first.queue.close();
+
+    const second = open(dir);
+    const handled: string[] = [];
+    track(second.queue.process(async (job) => void handled.push(job.id), { concurrency: 2 }));
+    await waitFor(() => handled.length === 3, 'three jobs');
+    expect(handled.sort()).toEqual(jobs.map((job) => job.id).sort());
+    await waitFor(async () => (await second.queue.counts()).done === 3, 'done count');
+  });
+
+  it('handles a duplicate delivery once and returns the stored job', async () => {
+    const { queue } = open(tempDir());
+    const job = makeJob();
+    const again = makeJob({ deliveryId: job.deliveryId });
+    const [a, b] = await Promise.all([
+      queue.enqueue(job, { dedupKey: job.deliveryId }),
+      queue.enqueue(again, { dedupKey: again.deliveryId }),
+    ]);
+    const c = await queue.enqueue(again, { dedupKey: again.deliveryId });
+    expect([a.duplicate, b.duplicate, c.duplicate]).toEqual([false, true, true]);
+    expect(b.job.id).toBe(job.id);
+    expect(c.job.id).toBe(job.id);
+    const handled: string[] = [];
+    track(queue.process(async (j) => void handled.push(j.id), { concurrency: 1 }));
+    await waitFor(async () => (await queue.counts()).done === 1, 'the job');
+    expect(handled).toEqual([job.id]);
+  });
+
+  it('retries a RetryableJobError with backoff and tells the handler its attempt', async () => {
+    const { queue, db } = open(tempDir());
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    const seen: Pick<JobContext, 'attempt' | 'maxAttempts'>[] = [];
+    track(
+      queue.process(async (_job, { attempt, maxAttempts }) => {
+        seen.push({ attempt, maxAttempts });
+        if (attempt < 3) throw new RetryableJobError('GitHub answered 502');
+      }, { concurrency: 1 }),
+    );
+    await waitFor(() => stateOf(db, job.id).state === 'done', 'done');
+    expect(seen).toEqual([
+      { attempt: 1, maxAttempts: 3 },
+      { attempt: 2, maxAttempts: 3 },
+      { attempt: 3, maxAttempts: 3 },
+    ]);
+  });
+
+  it('marks a job failed after its last retryable attempt', async () => {
+    const { queue, db } = open(tempDir());
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    track(queue.process(() => Promise.reject(new RetryableJobError('network down')), { concurrency: 1 }));
+    await waitFor(() => stateOf(db, job.id).state === 'failed', 'failed');
+    expect(stateOf(db, job.id)).toEqual({ state: 'failed', attempts: 3, last_error: 'network down' });
+  });
+
+  it('does not retry an error that is not a RetryableJobError', async () => {
+    const { queue, db } = open(tempDir());
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    let calls = 0;
+    track(
+      queue.process(() => {
+        calls += 1;
+        return Promise.reject(new TypeError('bug in the handler'));
+      }, { concurrency: 1 }),
+    );
+    await waitFor(() => stateOf(db, job.id).state === 'failed', 'failed');
+    expect(calls).toBe(1);
+    expect(stateOf(db, job.id).last_error).toBe('bug in the handler');
+  });
+
+  it('supersede cancels queued jobs and aborts running ones with the same key', async () => {
+    const { queue, db } = open(tempDir());
+    const running = makeJob();
+    const queued = makeJob();
+    const newest = makeJob();
+    const other = makeJob();
+    const started: string[] = [];
+    let aborted = false;
+    track(
+      queue.process(async (job, { signal }) => {
+        started.push(job.id);
+        if (job.id !== running.id) return;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        aborted = true;
+      }, { concurrency: 1 }),
+    );
+    await queue.enqueue(running, { dedupKey: running.id, supersedeKey: 'octo/demo#1' });
+    await waitFor(() => started.includes(running.id), 'the first job to start');
+    await queue.enqueue(queued, { dedupKey: queued.id, supersedeKey: 'octo/demo#1' });
+    await queue.enqueue(other, { dedupKey: other.id, supersedeKey: 'octo/demo#2' });
+    await queue.enqueue(newest, { dedupKey: newest.id, supersedeKey: 'octo/demo#1' });
+
+    const cancelled = await queue.supersede('octo/demo#1', newest.id);
+
+    expect(cancelled.map((job) => job.id).sort()).toEqual([running.id, queued.id].sort());
+    await waitFor(() => started.includes(newest.id) && started.includes(other.id), 'the other jobs');
+    expect(aborted).toBe(true);
+    expect(started).not.toContain(queued.id);
+    expect(stateOf(db, running.id).state).toBe('cancelled');
+    expect(stateOf(db, queued.id).state).toBe('cancelled');
+    expect((await queue.counts()).cancelled).toBe(2);
+  });
+
+  it('hands the stored check-run ids to the worker', async () => {
+    const { queue } = open(tempDir());
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    await queue.setCheckRunIds(job.id, { lint: 11, coverage: 12, docs: 13 });
+    let seen: Job['checkRunIds'] | undefined;
+    track(queue.process(async (j) => void (seen = j.checkRunIds), { concurrency: 1 }));
+    await waitFor(() => seen !== undefined, 'the job');
+    expect(seen).toEqual({ lint: 11, coverage: 12, docs: 13 });
+  });
+
+  it('gives running jobs back without spending an attempt when the workers close', async () => {
+    const dir = tempDir();
+    const first = open(dir);
+    const job = makeJob();
+    await first.queue.enqueue(job, { dedupKey: job.id });
+    let started = false;
+    const workers = first.queue.process(async (_job, { signal }) => {
+      started = true;
+      await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+    }, { concurrency: 1 });
+    await waitFor(() => started, 'start');
+    await workers.close();
+    expect(stateOf(first.db, job.id)).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+
+  it('rejects enqueues once closed', async () => {
+    const { queue } = open(tempDir());
+    expect(await queue.healthy()).toBe(true);
+    await queue.close();
+    await expect(queue.enqueue(makeJob(), { dedupKey: 'x' })).rejects.toThrow(/closed/);
+  });
+});
+
+describe('SQLite job queue recovery after kill -9', () => {
+  const children: Child[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) await killHard(child);
+  });
+
+  it('lets another worker finish a job whose worker was killed, once its lease expires', async () => {
+    const dir = tempDir();
+    const child = spawnWorker({ DATA_DIR: dir, CHILD_MODE: 'hang', QG_LEASE_MS: '600', QG_POLL_MS: '20' });
+    children.push(child);
+    const { queue, db } = open(dir);
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    await waitFor(() => child.events.some((e) => e.event === 'started'), `the child to start the job (${child.stderr.join('')})`);
+    await killHard(child);
+    expect(stateOf(db, job.id).state).toBe('running');
+
+    const attempts: number[] = [];
+    track(queue.process(async (_job, { attempt }) => void attempts.push(attempt), { concurrency: 1 }));
+    await waitFor(() => stateOf(db, job.id).state === 'done', 'the job to be finished by the second worker');
+    expect(attempts).toEqual([2]);
+  });
+
+  it('takes its own jobs back at once when restarted with the same worker id', async () => {
+    const dir = tempDir();
+    const child = spawnWorker({ DATA_DIR: dir, CHILD_MODE: 'hang', QG_WORKER_ID: 'stable-worker', QG_POLL_MS: '20' });
+    children.push(child);
+    // A lease far longer than the test: only the restart recovery can hand the job over in time.
+    const { queue, db } = open(dir, { workerId: 'stable-worker', tuning: { leaseMs: 600_000 } });
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    await waitFor(() => child.events.some((e) => e.event === 'started'), `the child to start the job (${child.stderr.join('')})`);
+    await killHard(child);
+
+    track(queue.process(async () => undefined, { concurrency: 1 }));
+    await waitFor(() => stateOf(db, job.id).state === 'done', 'the job to be taken back');
+    expect(stateOf(db, job.id).attempts).toBe(2);
+  });
+});

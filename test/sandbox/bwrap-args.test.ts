@@ -1,0 +1,111 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildArgv, detectLayout, NPROC_BACKSTOP_FACTOR, type BwrapPlan } from '../../src/sandbox/bwrap-args.js';
+import type { SandboxCommand } from '../../src/sandbox/types.js';
+
+const command: SandboxCommand = { argv: ['npm', 'test'], cwd: '/w/ws-1', workspace: '/w/ws-1' };
+const plan: BwrapPlan = {
+  layout: detectLayout('/etc-gen'),
+  limits: { timeoutMs: 1000, memoryMb: 100, maxProcesses: 50, maxOutputBytes: 1000 },
+  cgroupDirs: [],
+  disableUserns: true,
+  appReadOnly: ['/app/node_modules'],
+  env: { PATH: '/usr/bin', HOME: '/tmp' },
+};
+
+/** The value after a flag, e.g. the `--chdir` folder. */
+function after(argv: string[], flag: string): string | undefined {
+  return argv[argv.indexOf(flag) + 1];
+}
+
+describe('buildArgv', () => {
+  it('isolates everything and keeps the network off by default', () => {
+    const argv = buildArgv(command, plan);
+    expect(argv).toEqual(expect.arrayContaining(['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session', '--clearenv']));
+    expect(after(argv, '--cap-drop')).toBe('ALL');
+    expect(argv).not.toContain('--share-net');
+    expect(argv).not.toContain('/etc/resolv.conf');
+    expect(argv.slice(-3)).toEqual(['--', 'npm', 'test']);
+    expect(after(argv, '--chdir')).toBe('/w/ws-1');
+  });
+
+  it('shares the network and the resolver only with the install phase', () => {
+    const argv = buildArgv({ ...command, network: true }, plan);
+    expect(argv).toContain('--share-net');
+    expect(argv).toContain('/etc/resolv.conf');
+  });
+
+  it('applies the limits with prlimit before anything else when there is no cgroup', () => {
+    const argv = buildArgv(command, plan);
+    expect(argv[0]).toBe('prlimit');
+    expect(argv).toEqual(expect.arrayContaining(['--nproc=50', `--data=${100 * 1024 * 1024}`]));
+  });
+
+  it('joins the cgroups first and leaves the process count to the pids cgroup', () => {
+    const argv = buildArgv(command, { ...plan, cgroupDirs: ['/cg/pids/x', '/cg/memory/x'], pidsCgroup: true });
+    expect(argv.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(argv.slice(3, 7)).toEqual(['qg-cgroup-join', '2', '/cg/pids/x', '/cg/memory/x']);
+    expect(argv).toContain(`--nproc=${50 * NPROC_BACKSTOP_FACTOR}`);
+  });
+
+  it('switches to the unprivileged user when started as root', () => {
+    const argv = buildArgv(command, { ...plan, identity: { uid: 65534, gid: 65533 } });
+    const setpriv = argv.indexOf('setpriv');
+    expect(setpriv).toBeGreaterThan(0);
+    expect(setpriv).toBeLessThan(argv.indexOf('bwrap'));
+    expect(argv).toEqual(expect.arrayContaining(['--reuid=65534', '--regid=65533', '--clear-groups', '--no-new-privs']));
+  });
+
+  it('binds the workspace read-write, the app tools, extra paths and mounts as asked', () => {
+    const argv = buildArgv(
+      {
+        ...command,
+        readOnlyPaths: ['/ro'],
+        writablePaths: ['/rw'],
+        mounts: [
+          { source: '/cache/abc', target: '/w/ws-1/node_modules', readOnly: true },
+          { source: '/scratch', target: '/w/ws-1/out', readOnly: false },
+        ],
+      },
+      plan,
+    );
+    const text = argv.join(' ');
+    expect(text).toContain('--bind /w/ws-1 /w/ws-1');
+    expect(text).toContain('--ro-bind-try /app/node_modules /app/node_modules');
+    expect(text).toContain('--ro-bind /ro /ro');
+    expect(text).toContain('--bind /rw /rw');
+    expect(text).toContain('--ro-bind /cache/abc /w/ws-1/node_modules');
+    expect(text).toContain('--bind /scratch /w/ws-1/out');
+    expect(text).toContain('--ro-bind /etc-gen/passwd /etc/passwd');
+    // The private /tmp comes before the binds, so a workspace under the host's /tmp stays visible.
+    expect(argv.indexOf('--tmpfs')).toBeLessThan(argv.indexOf('/w/ws-1'));
+  });
+
+  it('sets exactly the given environment', () => {
+    const argv = buildArgv(command, plan);
+    const pairs = argv.flatMap((arg, i) => (arg === '--setenv' ? [`${argv[i + 1]}=${argv[i + 2]}`] : []));
+    expect(pairs).toEqual(['PATH=/usr/bin', 'HOME=/tmp']);
+  });
+
+  it('omits --disable-userns for an old bubblewrap', () => {
+    expect(buildArgv(command, { ...plan, disableUserns: false })).not.toContain('--disable-userns');
+  });
+});
+
+describe('detectLayout', () => {
+  it('binds a Node installed outside /usr and puts it first on PATH', () => {
+    const layout = detectLayout('/etc-gen', '/opt/node-v20/bin/node');
+    expect(layout.nodeDirs).toEqual(['/opt/node-v20']);
+    expect(layout.path.startsWith('/opt/node-v20/bin:')).toBe(true);
+  });
+
+  it('needs nothing extra for a Node under /usr', () => {
+    const layout = detectLayout('/etc-gen', '/usr/local/bin/node');
+    expect(layout.nodeDirs).toEqual([]);
+    expect(layout.path).toBe('/usr/local/bin:/usr/bin:/bin');
+  });
+
+  it('recreates the /bin and /lib symlinks of a merged-/usr system', () => {
+    const layout = detectLayout('/etc-gen');
+    expect(layout.topLevel.join(' ')).toMatch(/(--symlink usr\/bin \/bin|--ro-bind \/bin \/bin)/);
+  });
+});

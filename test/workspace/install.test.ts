@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createSandbox, DEFAULT_LIMITS, DirectSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/types.js';
+import { DependencyCache } from '../../src/workspace/cache.js';
+import { installDependencies } from '../../src/workspace/install.js';
+import { createWorkspace } from '../../src/workspace/workspace.js';
+import { chownTree } from '../sandbox/helpers.js';
+
+const IS_NUMBER_LOCK = {
+  name: 'uses-is-number',
+  version: '1.0.0',
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    '': { name: 'uses-is-number', version: '1.0.0', dependencies: { 'is-number': '7.0.0' } },
+    'node_modules/is-number': {
+      version: '7.0.0',
+      resolved: 'https://registry.npmjs.org/is-number/-/is-number-7.0.0.tgz',
+      integrity: 'sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==',
+      license: 'MIT',
+      engines: { node: '>=0.12.0' },
+    },
+  },
+};
+
+let root: string;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'qg-install-'));
+  await chmod(root, 0o711);
+  sandbox = await createSandbox({ mode: 'bubblewrap', limits: { timeoutMs: 120_000 } });
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A workspace holding the given files, owned by the sandbox's user as an extracted checkout would be. */
+async function checkout(files: Record<string, unknown>) {
+  const workspace = await createWorkspace(path.join(root, 'ws'));
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(path.join(workspace.dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  await chownTree(workspace.dir);
+  return workspace;
+}
+
+const isNumberRepo = {
+  'package.json': { name: 'uses-is-number', version: '1.0.0', dependencies: { 'is-number': '7.0.0' } },
+  'package-lock.json': IS_NUMBER_LOCK,
+};
+
+describe('installDependencies', () => {
+  it('does nothing for a repository without dependencies', async () => {
+    const workspace = await checkout({ 'package.json': { name: 'bare', scripts: { test: 'node --test' } } });
+    const cache = new DependencyCache(path.join(root, 'cache-bare'));
+    const result = await installDependencies({ dir: workspace.dir, sandbox, cache });
+    expect(result).toMatchObject({ ok: true, tool: 'none', cached: false, mounts: [] });
+  });
+
+  it('does nothing for a folder without package.json', async () => {
+    const workspace = await checkout({});
+    const result = await installDependencies({ dir: workspace.dir, sandbox, cache: new DependencyCache(path.join(root, 'cache-none')) });
+    expect(result.tool).toBe('none');
+  });
+
+  it('fails clearly on a package.json that is not JSON', async () => {
+    const workspace = await checkout({ 'package.json': '{ nope' });
+    const result = await installDependencies({ dir: workspace.dir, sandbox, cache: new DependencyCache(path.join(root, 'cache-bad')) });
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/package.json is not valid JSON/);
+  });
+
+  it('installs with npm ci from the lockfile, then serves the second run from the cache, read-only', async () => {
+    const cache = new DependencyCache(path.join(root, 'cache-npm'));
+    const first = await checkout(isNumberRepo);
+    const cold = await installDependencies({ dir: first.dir, sandbox, cache });
+    expect(cold).toMatchObject({ ok: true, tool: 'npm', cached: false });
+    expect(cold.mounts).toEqual([expect.objectContaining({ target: path.join(first.dir, 'node_modules'), readOnly: true })]);
+
+    const second = await checkout(isNumberRepo);
+    const warm = await installDependencies({ dir: second.dir, sandbox, cache });
+    expect(warm).toMatchObject({ ok: true, tool: 'npm', cached: true });
+    expect(warm.mounts[0]?.source).toBe(cold.mounts[0]?.source);
+    expect(existsSync(path.join(second.dir, 'node_modules', 'is-number'))).toBe(false);
+
+    const script = "console.log(require('is-number')(5)); require('fs').writeFileSync('node_modules/is-number/index.js', 'x')";
+    const test = await sandbox.run({ argv: ['node', '-e', script], cwd: second.dir, workspace: second.dir, mounts: warm.mounts });
+    expect(test.stdout.trim()).toBe('true');
+    expect(test.stderr).toContain('EROFS');
+    const cached = await readFile(path.join(warm.mounts[0]?.source ?? '', 'is-number', 'index.js'), 'utf8');
+    expect(cached).toContain('module.exports = function(num)');
+  });
+
+  it('reports a failing install command with its output', async () => {
+    const workspace = await checkout(isNumberRepo);
+    const cache = new DependencyCache(path.join(root, 'cache-fail'));
+    const result = await installDependencies({ dir: workspace.dir, sandbox, cache, command: 'echo registry unreachable >&2; exit 3' });
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/exit 3[\s\S]*registry unreachable/);
+    expect(result.mounts).toEqual([]);
+  });
+
+  it('never caches an install that runs scripts of the repository itself', async () => {
+    const repo = {
+      'package.json': { name: 'scripted', dependencies: { 'is-number': '7.0.0' }, scripts: { postinstall: 'node build.js' } },
+    };
+    const cache = new DependencyCache(path.join(root, 'cache-scripted'));
+    const command = 'mkdir -p node_modules/is-number && echo "module.exports = 1" > node_modules/is-number/index.js';
+    for (let run = 0; run < 2; run++) {
+      const workspace = await checkout(repo);
+      const result = await installDependencies({ dir: workspace.dir, sandbox, cache, command });
+      expect(result).toMatchObject({ ok: true, cached: false, mounts: [] });
+      expect(existsSync(path.join(workspace.dir, 'node_modules', 'is-number', 'index.js'))).toBe(true);
+    }
+  });
+
+  it('copies cached dependencies into the checkout when the sandbox is off (no mounts there)', async () => {
+    const direct = new DirectSandbox(DEFAULT_LIMITS);
+    const repo = { 'package.json': { name: 'direct', devDependencies: { 'is-number': '7.0.0' } } };
+    const cache = new DependencyCache(path.join(root, 'cache-direct'));
+    const command = 'mkdir -p node_modules/is-number && echo "module.exports = 1" > node_modules/is-number/index.js';
+    const first = await checkout(repo);
+    expect(await installDependencies({ dir: first.dir, sandbox: direct, cache, command })).toMatchObject({ ok: true, cached: false, mounts: [] });
+    const second = await checkout(repo);
+    const warm = await installDependencies({ dir: second.dir, sandbox: direct, cache, command });
+    expect(warm).toMatchObject({ ok: true, cached: true, mounts: [] });
+    expect(existsSync(path.join(second.dir, 'node_modules', 'is-number', 'index.js'))).toBe(true);
+  });
+});
