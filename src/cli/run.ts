@@ -31,11 +31,21 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-/** The dependency cache shared between CLI runs: `$QG_CACHE_DIR`, else the user's cache folder. */
-export function cliCacheDir(env: NodeJS.ProcessEnv): string {
+/**
+ * The dependency cache shared between CLI runs: `$QG_CACHE_DIR`, else the user's cache folder. As
+ * root the sandbox runs as an unprivileged user that cannot traverse `/root`, so the cache goes to
+ * `/var/cache` instead.
+ */
+export function cliCacheDir(env: NodeJS.ProcessEnv, uid = process.getuid?.() ?? -1): string {
   if (env.QG_CACHE_DIR) return path.resolve(env.QG_CACHE_DIR);
+  if (uid === 0) return '/var/cache/quality-gates';
   const base = env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   return path.join(base, 'quality-gates');
+}
+
+/** Where the CLI's throwaway workspaces go: the system's temporary folder, reachable by the sandbox's user. */
+export function cliWorkspaceRoot(uid = process.getuid?.() ?? -1): string {
+  return path.join(os.tmpdir(), `quality-gates-${uid}`);
 }
 
 /** A logger that writes one line per event to stderr when verbose, and nothing otherwise. */
@@ -74,7 +84,7 @@ export async function runCommand(options: RunOptions, io: CliIO): Promise<number
   }
   const changedLines = options.base ? await gitDiffChangedLines(dir, options.base) : undefined;
   const cacheDir = cliCacheDir(io.env);
-  const workspace = await createWorkspace(path.join(cacheDir, 'workspaces'));
+  const workspace = await createWorkspace(cliWorkspaceRoot());
   let results: GateResult[];
   try {
     const copied = await copyCheckout(dir, workspace.dir);

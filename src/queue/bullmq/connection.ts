@@ -49,10 +49,12 @@ export function redactRedisUrl(url: string): string {
   }
 }
 
+// Duck-typed: errors from another realm (a test VM, a worker thread) fail `instanceof Error`.
 function codeOf(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code ?? error.message;
+  if (typeof error === 'object' && error !== null) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') return code;
+    if (typeof message === 'string') return message;
   }
   return String(error);
 }
