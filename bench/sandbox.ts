@@ -8,7 +8,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createSandbox, DEFAULT_LIMITS } from '../src/sandbox/index.js';
+import { BubblewrapSandbox, createSandbox, DEFAULT_LIMITS, sandboxIdentity } from '../src/sandbox/index.js';
 import { spawnCapped } from '../src/sandbox/spawn.js';
 import { createWorkspace } from '../src/workspace/workspace.js';
 
@@ -30,6 +30,10 @@ export interface BenchRow {
   sandboxP50: number;
   /** 99th percentile sandboxed run, ms. */
   sandboxP99: number;
+  /** Median sandboxed run without per-command cgroups (rlimits only), ms. */
+  plainP50: number;
+  /** 99th percentile of the same, ms. */
+  plainP99: number;
 }
 
 function percentile(samples: number[], p: number): number {
@@ -54,6 +58,7 @@ export async function measure(runs = DEFAULT_RUNS): Promise<BenchRow[]> {
   await chmod(root, 0o711);
   try {
     const sandbox = await createSandbox({ mode: 'bubblewrap' });
+    const plain = await BubblewrapSandbox.create({ defaults: DEFAULT_LIMITS, identity: sandboxIdentity(), cgroups: false });
     const workspace = await createWorkspace(path.join(root, 'ws'));
     const rows: BenchRow[] = [];
     for (const argv of [['true'], [process.execPath, '-e', '0']]) {
@@ -61,12 +66,15 @@ export async function measure(runs = DEFAULT_RUNS): Promise<BenchRow[]> {
         spawnCapped(argv, { cwd: workspace.dir, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 60_000, maxOutputBytes: DEFAULT_LIMITS.maxOutputBytes }),
       );
       const boxed = await time(runs, () => sandbox.run({ argv, cwd: workspace.dir, workspace: workspace.dir }));
+      const rlimitsOnly = await time(runs, () => plain.run({ argv, cwd: workspace.dir, workspace: workspace.dir }));
       rows.push({
         command: argv.map((arg) => (arg === process.execPath ? 'node' : arg)).join(' '),
         directP50: percentile(direct, 50),
         directP99: percentile(direct, 99),
         sandboxP50: percentile(boxed, 50),
         sandboxP99: percentile(boxed, 99),
+        plainP50: percentile(rlimitsOnly, 50),
+        plainP99: percentile(rlimitsOnly, 99),
       });
     }
     return rows;
@@ -79,13 +87,16 @@ export async function measure(runs = DEFAULT_RUNS): Promise<BenchRow[]> {
 export function formatTable(rows: BenchRow[], runs: number): string {
   const ms = (value: number) => value.toFixed(1);
   const lines = [
-    `| command (n=${runs}) | direct p50 | direct p99 | bubblewrap p50 | bubblewrap p99 | overhead p50 | overhead p99 |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| command (n=${runs}) | run as | p50 | p99 | overhead p50 | overhead p99 |`,
+    '| --- | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
+    const line = (label: string, p50: number, p99: number) =>
+      `| \`${row.command}\` | ${label} | ${ms(p50)} | ${ms(p99)} | ${ms(p50 - row.directP50)} | ${ms(p99 - row.directP99)} |`;
     lines.push(
-      `| \`${row.command}\` | ${ms(row.directP50)} | ${ms(row.directP99)} | ${ms(row.sandboxP50)} | ${ms(row.sandboxP99)} | ` +
-        `${ms(row.sandboxP50 - row.directP50)} | ${ms(row.sandboxP99 - row.directP99)} |`,
+      line('direct', row.directP50, row.directP99),
+      line('bubblewrap + cgroups (default)', row.sandboxP50, row.sandboxP99),
+      line('bubblewrap, rlimits only', row.plainP50, row.plainP99),
     );
   }
   return lines.join('\n');

@@ -1,14 +1,15 @@
 """Report which public Python definitions carry a PEP 257 docstring, as JSON.
 
-Run by quality-gates in the sandbox: ``python3 docstrings.py FILE_LIST`` where FILE_LIST
-names one repository-relative .py path per line. Prints one JSON object:
+Run by quality-gates in the sandbox: ``python3 docstrings.py FILE_LIST``
+where FILE_LIST names one repository-relative .py path per line. Prints
 ``{"items": [...], "errors": [...]}``; each item has path, line, name, kind,
 documented and a pydocstyle-like code (D100 module, D101 class, D102 method,
 D103 function, D104 package). Public means: the name does not start with ``_``,
 the enclosing class and module are public, and, when the module defines
 ``__all__`` as a literal list, the top-level name is listed in it. ``__init__``
 is documented by its class's docstring, so it is not counted; an empty
-``__init__.py`` is not counted either. Functions nested in functions are private.
+``__init__.py`` is not counted either. Functions nested in functions are
+private.
 """
 import ast
 import json
@@ -20,7 +21,8 @@ def literal_all(tree):
     """Return the names of a literal module-level ``__all__``, or None."""
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+            isinstance(target, ast.Name) and target.id == "__all__"
+            for target in node.targets
         ):
             try:
                 return set(ast.literal_eval(node.value))
@@ -30,9 +32,12 @@ def literal_all(tree):
 
 
 def is_accessor(node):
-    """Tell whether a function is a property setter or deleter (documented by its getter)."""
+    """Tell whether a function is a setter, deleter or overload stub."""
     for decorator in node.decorator_list:
-        if isinstance(decorator, ast.Attribute) and decorator.attr in ("setter", "deleter"):
+        if isinstance(decorator, ast.Attribute) and decorator.attr in (
+            "setter",
+            "deleter",
+        ):
             return True
         if isinstance(decorator, ast.Name) and decorator.id == "overload":
             return True
@@ -40,7 +45,7 @@ def is_accessor(node):
 
 
 def module_item(path, tree):
-    """Return the module's own item, or None when it is private or an empty package marker."""
+    """Return the module's item, or None for a private or empty module."""
     base = os.path.basename(path)
     if base == "__init__.py":
         if not tree.body:
@@ -54,22 +59,36 @@ def module_item(path, tree):
     if name.endswith(".__init__"):
         name = name[: -len(".__init__")]
     documented = ast.get_docstring(tree) is not None
-    return {"path": path, "line": 1, "name": name, "kind": kind, "documented": documented, "code": code}
+    return {
+        "path": path,
+        "line": 1,
+        "name": name,
+        "kind": kind,
+        "documented": documented,
+        "code": code,
+    }
+
+
+def listed(name, in_class, exported):
+    """Tell whether a top-level name is exported (true without __all__)."""
+    return exported is None or in_class or name in exported
 
 
 def walk(path, body, prefix, in_class, exported, items):
-    """Append an item for each public class, function and method in ``body``."""
+    """Append an item for each public class, function and method."""
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name.startswith("_") or is_accessor(node):
                 continue
-            if exported is not None and not in_class and node.name not in exported:
+            if not listed(node.name, in_class, exported):
                 continue
-            kind, code = ("method", "D102") if in_class else ("function", "D103")
+            kind, code = "function", "D103"
+            if in_class:
+                kind, code = "method", "D102"
         elif isinstance(node, ast.ClassDef):
             if node.name.startswith("_"):
                 continue
-            if exported is not None and not in_class and node.name not in exported:
+            if not listed(node.name, in_class, exported):
                 continue
             kind, code = "class", "D101"
         else:
@@ -110,7 +129,8 @@ def main(list_file):
         try:
             items.extend(examine(path))
         except (SyntaxError, ValueError, OSError) as error:
-            errors.append({"path": path, "line": getattr(error, "lineno", None) or 1, "message": str(error)})
+            line = getattr(error, "lineno", None) or 1
+            errors.append({"path": path, "line": line, "message": str(error)})
     json.dump({"items": items, "errors": errors}, sys.stdout)
 
 

@@ -1,8 +1,9 @@
-"""Print, as JSON, what a Python project declares it needs, without running any of its code.
+"""Print, as JSON, what a Python project declares it needs, running none of it.
 
-Run by quality-gates in the sandbox from the repository root. Reads requirements*.txt,
-pyproject.toml (PEP 621 dependencies, test/dev extras, PEP 735 groups), setup.cfg, and
-looks for dependency keywords in setup.py (which is never executed here).
+Run by quality-gates in the sandbox from the repository root. Reads
+requirements*.txt, pyproject.toml (PEP 621 dependencies, test/dev extras,
+PEP 735 groups), setup.cfg, and looks for dependency keywords in setup.py
+(which is never executed here).
 """
 import configparser
 import json
@@ -17,16 +18,19 @@ except ImportError:  # Python < 3.11: pyproject.toml is then not read
 
 TEST_GROUPS = {"test", "tests", "testing", "dev"}
 REQUIREMENTS_FILE = re.compile(r"^requirements[\w.-]*\.txt$")
-SETUP_PY_DEPENDENCIES = re.compile(r"\b(install_requires|tests_require|extras_require)\b")
+SETUP_PY_DEPENDENCIES = re.compile(
+    r"\b(install_requires|tests_require|extras_require)\b"
+)
 
 
 def requirement_files(root):
-    """Return the root's requirements*.txt files that declare at least one line."""
+    """Return the root's requirements*.txt files that declare something."""
     found = []
     for name in sorted(os.listdir(root)):
         if not REQUIREMENTS_FILE.match(name):
             continue
-        with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+        path = os.path.join(root, name)
+        with open(path, encoding="utf-8", errors="replace") as handle:
             lines = [line.strip() for line in handle]
         if any(line and not line.startswith("#") for line in lines):
             found.append(name)
@@ -34,7 +38,7 @@ def requirement_files(root):
 
 
 def from_pyproject(path):
-    """Return the PEP 621 dependencies, test extras and test dependency groups."""
+    """Return the PEP 621 dependencies, test extras and test groups."""
     if tomllib is None or not os.path.isfile(path):
         return []
     with open(path, "rb") as handle:
@@ -67,7 +71,7 @@ def from_setup_cfg(path):
 
 
 def setup_py_declares(path):
-    """Tell whether setup.py mentions dependencies (then the project itself is installed)."""
+    """Tell whether setup.py mentions dependencies (then it is installed)."""
     if not os.path.isfile(path):
         return False
     with open(path, encoding="utf-8", errors="replace") as handle:

@@ -37,7 +37,10 @@ export async function main(argv: string[], io: CliIO, cwd = process.cwd()): Prom
       }
       case 'deploy-agent': {
         const { startDeployAgent, deployAgentOptionsFromEnv } = await import('../deploy/agent/index.js');
-        await startDeployAgent(deployAgentOptionsFromEnv(io.env));
+        const agent = await startDeployAgent(deployAgentOptionsFromEnv(io.env));
+        // Let a running deploy command finish before the process exits on `docker stop` / systemd stop.
+        process.once('SIGTERM', () => void agent.close());
+        process.once('SIGINT', () => void agent.close());
         return undefined;
       }
       case '--version':

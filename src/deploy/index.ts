@@ -3,7 +3,7 @@
  * the signature scheme receivers implement.
  * @module
  */
-export { runDeploy, ledgerKey, configSecrets, MAX_STATUS_DESCRIPTION, type RunDeployInput } from './run.js';
+export { runDeploy, deployOnGreen, ledgerKey, configSecrets, MAX_STATUS_DESCRIPTION, type RunDeployInput } from './run.js';
 export { shouldDeploy, NON_BLOCKING, type DeployDecision } from './policy.js';
 export { handleAgentCallback, claimedRepository, type AgentCallback, type AgentCallbackError, type AgentReportBody } from './callback.js';
 export { TARGETS } from './targets.js';

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Config } from '../config/schema.js';
+import type { GateResult } from '../gates/types.js';
 import type { OnceLedger } from '../store/types.js';
 import type {
   DeployConfig,
@@ -22,7 +23,9 @@ import type { RetryOptions } from './retry.js';
 import { TARGETS } from './targets.js';
 import { redact } from './redact.js';
 
-export { shouldDeploy } from './policy.js';
+import { shouldDeploy, type DeployDecision } from './policy.js';
+
+export { shouldDeploy };
 
 /** GitHub refuses Deployment status descriptions longer than 140 characters (REST API docs). */
 export const MAX_STATUS_DESCRIPTION = 140;
@@ -69,6 +72,26 @@ export async function runDeploy(input: RunDeployInput): Promise<DeployOutcome> {
   const targets = Object.values(TARGETS).filter((t) => t.configured(config));
   const records = await Promise.all(targets.map((target) => deployTo(target, config, input)));
   return { records, failed: records.some((r) => r.status === 'failure') };
+}
+
+/**
+ * The pipeline's deploy step in one call: decides with {@link shouldDeploy} and, when the push
+ * qualifies, runs {@link runDeploy}. A push that does not qualify calls nothing.
+ */
+export async function deployOnGreen(
+  input: RunDeployInput & { defaultBranch: string; results: readonly GateResult[] },
+): Promise<{ decision: DeployDecision; outcome?: DeployOutcome }> {
+  const decision = shouldDeploy({
+    pushRef: input.request.ref,
+    defaultBranch: input.defaultBranch,
+    deployConfig: input.config,
+    results: input.results,
+  });
+  if (!decision.deploy) {
+    input.log.info({ sha: input.request.sha, reason: decision.reason }, 'not deploying');
+    return { decision };
+  }
+  return { decision, outcome: await runDeploy(input) };
 }
 
 async function deployTo(target: DeployTarget, config: DeployConfig, input: RunDeployInput): Promise<DeployRecord> {

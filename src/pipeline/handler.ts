@@ -53,6 +53,7 @@ export function createJobHandler(options: JobHandlerOptions): JobHandler {
     } catch (error) {
       throw new RetryableJobError(`Could not prepare the job (GitHub authentication?): ${describe(error)}`, { cause: error });
     }
+    deps.log.info({ attempt, repo: `${job.owner}/${job.repo}`, sha: job.sha, gates: job.gates }, 'job started');
     try {
       const outcome = await runJob(job, deps, signal);
       deps.log.info({ gates: outcome.results.map((r) => `${r.gate}:${r.conclusion}`), fromCache: outcome.fromCache }, 'job done');

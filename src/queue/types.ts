@@ -43,6 +43,17 @@ export class RetryableJobError extends Error {
   }
 }
 
+/** How one run of a handler ended, for metrics. `released`: given back on shutdown, not counted as an attempt. */
+export type JobOutcome = 'done' | 'retried' | 'failed' | 'cancelled' | 'released';
+
+/** Options of {@link JobQueue.process}. */
+export interface ProcessOptions {
+  /** Jobs run at once by this process. */
+  concurrency: number;
+  /** Called after each run of the handler (metrics); must not throw. */
+  onOutcome?: (outcome: JobOutcome, job: Job) => void;
+}
+
 /** A running set of workers. */
 export interface WorkerHandle {
   /** Stops taking jobs, aborts running ones, and resolves when they have ended. */
@@ -61,7 +72,7 @@ export interface JobQueue {
   /** Records check-run ids created after the job was stored. */
   setCheckRunIds(jobId: string, ids: Job['checkRunIds']): Promise<void>;
   /** Starts `concurrency` workers that take jobs and call `handler`. */
-  process(handler: JobHandler, options: { concurrency: number }): WorkerHandle;
+  process(handler: JobHandler, options: ProcessOptions): WorkerHandle;
   /** Jobs by state, for metrics and health. */
   counts(): Promise<Record<JobState, number>>;
   /** Whether the store answers (health endpoint). */

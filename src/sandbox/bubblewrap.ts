@@ -114,7 +114,8 @@ export class BubblewrapSandbox implements Sandbox {
         maxOutputBytes: limits.maxOutputBytes,
         signal: command.signal,
       });
-      if (cgroup) {
+      // A command that succeeded was not stopped by a limit: skip the reads on the common path.
+      if (cgroup && (result.exitCode !== 0 || result.timedOut)) {
         result.oomKilled = await cgroup.oomKilled();
         result.processLimitHit = await cgroup.processLimitHit();
       }

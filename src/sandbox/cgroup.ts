@@ -13,9 +13,9 @@ import path from 'node:path';
 export const CGROUP_ROOT = '/sys/fs/cgroup';
 
 /** Times {@link CommandCgroup.remove} retries while the kernel reaps the last processes. */
-const REMOVE_ATTEMPTS = 20;
-/** Pause between removal attempts. */
-const REMOVE_PAUSE_MS = 25;
+const REMOVE_ATTEMPTS = 12;
+/** First pause between removal attempts; it doubles each time (about 4 s in all), since reaping usually takes a millisecond. */
+const REMOVE_FIRST_PAUSE_MS = 1;
 
 /** The controller folders the sandbox uses, found once per sandbox. */
 export interface CgroupPlan {
@@ -85,25 +85,23 @@ export class CommandCgroup {
   /** Creates the command's cgroups with their limits; undefined when the plan has no controller. */
   static async create(plan: CgroupPlan, limits: { memoryMb: number; maxProcesses: number }): Promise<CommandCgroup | undefined> {
     const name = `qg-sandbox-${randomBytes(6).toString('hex')}`;
-    let pidsDir: string | undefined;
-    let memoryDir: string | undefined;
-    try {
-      if (plan.pids !== undefined) {
-        pidsDir = path.join(plan.pids, name);
-        await mkdir(pidsDir);
-        await writeFile(path.join(pidsDir, 'pids.max'), String(limits.maxProcesses));
-      }
-      if (plan.memory !== undefined) {
-        memoryDir = path.join(plan.memory, name);
-        await mkdir(memoryDir);
-        const bytes = String(limits.memoryMb * 1024 * 1024);
-        await writeFile(path.join(memoryDir, 'memory.limit_in_bytes'), bytes);
-        // Without swap accounting the file is absent: the limit above still holds for resident memory.
-        await writeFile(path.join(memoryDir, 'memory.memsw.limit_in_bytes'), bytes).catch(() => undefined);
-      }
-    } catch (error) {
+    const pidsDir = plan.pids === undefined ? undefined : path.join(plan.pids, name);
+    const memoryDir = plan.memory === undefined ? undefined : path.join(plan.memory, name);
+    const bytes = String(limits.memoryMb * 1024 * 1024);
+    // Both controllers in parallel: creating a cgroup costs milliseconds, and it is on every command's path.
+    const results = await Promise.allSettled([
+      pidsDir !== undefined &&
+        mkdir(pidsDir).then(() => writeFile(path.join(pidsDir, 'pids.max'), String(limits.maxProcesses))),
+      memoryDir !== undefined &&
+        mkdir(memoryDir)
+          .then(() => writeFile(path.join(memoryDir, 'memory.limit_in_bytes'), bytes))
+          // Without swap accounting the file is absent: the limit above still holds for resident memory.
+          .then(() => writeFile(path.join(memoryDir, 'memory.memsw.limit_in_bytes'), bytes).catch(() => undefined)),
+    ]);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
       await new CommandCgroup([], pidsDir, memoryDir).remove();
-      throw new Error(`cannot create the sandbox cgroup ${name}`, { cause: error });
+      throw new Error(`cannot create the sandbox cgroup ${name}`, { cause: failed.reason });
     }
     const dirs = [pidsDir, memoryDir].filter((dir): dir is string => dir !== undefined);
     return dirs.length === 0 ? undefined : new CommandCgroup(dirs, pidsDir, memoryDir);
@@ -132,18 +130,19 @@ export class CommandCgroup {
 
   /** Kills every process still inside and removes the folders (retrying while the kernel reaps them). */
   async remove(): Promise<void> {
-    for (const dir of [this.pidsDir, this.memoryDir]) {
-      if (dir === undefined) continue;
-      for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
-        await killAll(dir);
-        try {
-          await rmdir(dir);
-          break;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') break;
-          await new Promise((resolve) => setTimeout(resolve, REMOVE_PAUSE_MS));
-        }
-      }
+    await Promise.all([this.pidsDir, this.memoryDir].map((dir) => (dir === undefined ? undefined : removeDir(dir))));
+  }
+}
+
+async function removeDir(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
+    await killAll(dir);
+    try {
+      await rmdir(dir);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      await new Promise((resolve) => setTimeout(resolve, REMOVE_FIRST_PAUSE_MS * 2 ** attempt));
     }
   }
 }

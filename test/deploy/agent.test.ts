@@ -118,7 +118,7 @@ describe('the deploy agent', () => {
   });
 
   it('lets a newer push replace one still waiting, but never the one running', async () => {
-    const { url } = await start({ command: 'sleep 0.3; echo "$QG_SHA" >> deployed.txt' });
+    const { url } = await start({ command: 'sleep 1; echo "$QG_SHA" >> deployed.txt' });
     const sha = (c: string) => c.repeat(40);
     const now = Date.now();
     const send = (id: string, c: string, at: number) => sendDeploy(url, { callbackUrl: app.url, request: { deliveryId: id, sha: sha(c), pushedAt: at } });

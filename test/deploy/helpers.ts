@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { sqliteOnceLedger } from '../../src/store/sqlite.js';
 import type { OnceLedger } from '../../src/store/types.js';
 import type { DeploymentsApi, Logger } from '../../src/deploy/types.js';
@@ -102,9 +102,9 @@ export function tempDir(): { dir: string; remove(): void } {
 }
 
 /** The real SQLite once-ledger on a fresh file. */
-export function sqliteLedger(dir: string): { ledger: OnceLedger; close(): void } {
+export function sqliteLedger(dir: string): { ledger: OnceLedger; db: StoreDatabase; close(): void } {
   const db = openDatabase(dir);
-  return { ledger: sqliteOnceLedger(db), close: () => db.close() };
+  return { ledger: sqliteOnceLedger(db), db, close: () => db.close() };
 }
 
 export const SHA = 'a'.repeat(40);

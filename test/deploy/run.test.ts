@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { runDeploy, ledgerKey, type RunDeployInput } from '../../src/deploy/run.js';
+import { deployOnGreen, runDeploy, ledgerKey, type RunDeployInput } from '../../src/deploy/run.js';
+import { sqliteResultCache } from '../../src/store/sqlite.js';
+import type { GateResult } from '../../src/gates/types.js';
 import { DeploySchema, type ConfigInput } from '../../src/config/schema.js';
 import { verifySignedRequest } from '../../src/deploy/signature.js';
 import { RecordingDeployments, SHA, TREE, recordingLogger, sqliteLedger, startStub, tempDir, type Stub } from './helpers.js';
@@ -199,5 +201,30 @@ describe('secrets', () => {
     } finally {
       await webhook.close();
     }
+  });
+});
+
+describe('deployOnGreen', () => {
+  const gates = (conclusion: 'success' | 'failure'): GateResult[] =>
+    (['lint', 'coverage', 'docs'] as const).map((gate) => ({ gate, conclusion: gate === 'coverage' ? conclusion : 'success', title: '', summary: '', metrics: {}, findings: [] }));
+
+  it('fires nothing and creates no Deployment when a gate failed', async () => {
+    const { run, deployments } = input({ dockerhub: {} }, await hub([{ status: 200 }]));
+    const result = await deployOnGreen({ ...run, defaultBranch: 'main', results: gates('failure') });
+    expect(result.decision).toMatchObject({ deploy: false, reason: expect.stringContaining('coverage (failure)') });
+    expect(result.outcome).toBeUndefined();
+    expect(stub?.requests).toHaveLength(0);
+    expect(deployments.deployments).toHaveLength(0);
+  });
+
+  it('deploys at once on a result-cache hit for the pushed tree', async () => {
+    const cache = sqliteResultCache(store.db);
+    await cache.put(`tree:${TREE}`, gates('success'));
+    const { run } = input({ dockerhub: {} }, await hub([{ status: 200 }]));
+    const cached = await cache.get(`tree:${TREE}`);
+    const result = await deployOnGreen({ ...run, defaultBranch: 'main', results: cached ?? [] });
+    expect(result.decision.deploy).toBe(true);
+    expect(result.outcome?.records[0]?.status).toBe('success');
+    expect(stub?.requests).toHaveLength(1);
   });
 });

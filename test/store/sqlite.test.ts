@@ -12,7 +12,10 @@ function dir(): string {
 
 contractTests('SQLite', () => {
   const db = openDatabase(dir());
-  return Promise.resolve({ stores: sqliteStores(db), close: () => Promise.resolve(db.close()) });
+  return Promise.resolve({ stores: sqliteStores(db), close: () => {
+      db.close();
+      return Promise.resolve();
+    }, });
 });
 
 describe('SQLite store', () => {

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../gates/types.js';
 import type { Job, JobState } from '../job.js';
 import { BACKOFF_JITTER, type QueueTuning } from '../options.js';
-import type { EnqueueResult, JobHandler, JobQueue, WorkerHandle } from '../types.js';
+import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
 import { startBullWorkers } from './worker.js';
 import { JobAbortedError } from '../abort.js';
 
@@ -145,7 +145,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   /** Starts `concurrency` workers in this process on their own connection. */
-  process(handler: JobHandler, options: { concurrency: number }): WorkerHandle {
+  process(handler: JobHandler, options: ProcessOptions): WorkerHandle {
     const workers = startBullWorkers({
       url: this.options.url,
       prefix: this.options.prefix,
@@ -153,6 +153,7 @@ export class BullJobQueue implements JobQueue {
       tuning: this.options.tuning,
       handler,
       concurrency: options.concurrency,
+      onOutcome: options.onOutcome ?? (() => undefined),
       running: this.running,
       isCancelled: async (id) => (await this.options.client.exists(this.cancelledKey(id))) === 1,
       ...(this.options.log === undefined ? {} : { log: this.options.log }),

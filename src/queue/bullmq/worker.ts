@@ -9,7 +9,8 @@ import type { Logger } from '../../gates/types.js';
 import { JobAbortedError } from '../abort.js';
 import type { QueueTuning } from '../options.js';
 import { WORKER_DIED_REASON } from '../sqlite/table.js';
-import { RetryableJobError, type JobHandler, type WorkerHandle } from '../types.js';
+import type { Job } from '../job.js';
+import { RetryableJobError, type JobHandler, type JobOutcome, type WorkerHandle } from '../types.js';
 import { WORKER_OPTIONS } from './connection.js';
 import type { BullJobData } from './queue.js';
 
@@ -27,6 +28,8 @@ export interface BullWorkerOptions {
   handler: JobHandler;
   /** Jobs run at once in this process. */
   concurrency: number;
+  /** Told how each run ended. */
+  onOutcome(outcome: JobOutcome, job: Job): void;
   /** Abort controllers of jobs running here, by BullMQ id, so supersede aborts them at once. */
   running: Map<string, AbortController>;
   /** Whether supersede marked the job cancelled. */
@@ -44,7 +47,7 @@ function message(error: unknown): string {
  * @param options Connection, handler and timing.
  */
 export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
-  const { tuning, handler, running, isCancelled, log } = options;
+  const { tuning, handler, running, isCancelled, onOutcome, log } = options;
   const connection = new Redis(options.url, WORKER_OPTIONS);
   const mine = new Map<string, AbortController>();
 
@@ -56,8 +59,14 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
     const attempt = bullJob.attemptsStarted;
     const maxAttempts = bullJob.opts.attempts ?? tuning.maxAttempts;
     const scope = { jobId: job.id, deliveryId: job.deliveryId, attempt };
-    if (await isCancelled(id)) return;
-    if (attempt > maxAttempts + 1) throw new UnrecoverableError(WORKER_DIED_REASON);
+    if (await isCancelled(id)) {
+      onOutcome('cancelled', job);
+      return;
+    }
+    if (attempt > maxAttempts + 1) {
+      onOutcome('failed', job);
+      throw new UnrecoverableError(WORKER_DIED_REASON);
+    }
     const controller = new AbortController();
     running.set(id, controller);
     mine.set(id, controller);
@@ -67,22 +76,30 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
         (error: unknown) => log?.warn({ ...scope, err: error }, 'could not check whether the job was cancelled'),
       );
     }, Math.max(1, Math.floor(tuning.leaseMs / 3)));
+    let outcome: JobOutcome = 'failed';
     try {
       await handler(job, { signal: controller.signal, attempt, maxAttempts });
+      outcome = controller.signal.aborted ? 'cancelled' : 'done';
     } catch (error) {
       const reason: unknown = controller.signal.reason;
-      if (reason instanceof JobAbortedError && reason.reason === 'cancelled') return;
+      if (reason instanceof JobAbortedError && reason.reason === 'cancelled') {
+        outcome = 'cancelled';
+        return;
+      }
       if (reason instanceof JobAbortedError && reason.reason === 'shutdown' && token !== undefined) {
         await bullJob.moveToWait(token);
+        outcome = 'released';
         throw new WaitingError();
       }
       if (error instanceof RetryableJobError && attempt < maxAttempts) {
         log?.warn({ ...scope, err: error }, 'job failed for an infrastructure reason; retrying');
+        outcome = 'retried';
         throw error;
       }
       log?.warn({ ...scope, err: error }, 'job failed');
       throw new UnrecoverableError(message(error));
     } finally {
+      onOutcome(outcome, job);
       clearInterval(check);
       running.delete(id);
       mine.delete(id);

@@ -7,7 +7,7 @@ import type { Logger } from '../../gates/types.js';
 import type { StoreDatabase } from '../../store/database.js';
 import type { Job, JobState } from '../job.js';
 import type { QueueTuning } from '../options.js';
-import type { EnqueueResult, JobHandler, JobQueue, WorkerHandle } from '../types.js';
+import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
 import { jobTable, type JobTable, type NewJob } from './table.js';
 import { startWorkerLoop } from './worker.js';
 import { JobAbortedError } from '../abort.js';
@@ -104,13 +104,14 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   /** Starts workers in this process. */
-  process(handler: JobHandler, options: { concurrency: number }): WorkerHandle {
+  process(handler: JobHandler, options: ProcessOptions): WorkerHandle {
     const loop = startWorkerLoop({
       table: this.table,
       workerId: this.options.workerId,
       tuning: this.options.tuning,
       handler,
       concurrency: options.concurrency,
+      onOutcome: options.onOutcome ?? (() => undefined),
       running: this.running,
       onEnqueue: (wake) => {
         this.wakers.add(wake);

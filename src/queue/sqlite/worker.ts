@@ -4,8 +4,9 @@
  * @module
  */
 import type { Logger } from '../../gates/types.js';
+import type { Job } from '../job.js';
 import { retryDelayMs, type QueueTuning } from '../options.js';
-import { RetryableJobError, type JobHandler, type WorkerHandle } from '../types.js';
+import { RetryableJobError, type JobHandler, type JobOutcome, type WorkerHandle } from '../types.js';
 import type { JobRow, JobTable } from './table.js';
 import { JobAbortedError } from '../abort.js';
 
@@ -21,6 +22,8 @@ export interface WorkerLoopOptions {
   handler: JobHandler;
   /** Jobs run at once. */
   concurrency: number;
+  /** Told how each run ended. */
+  onOutcome(outcome: JobOutcome, job: Job): void;
   /** Abort controllers of jobs running in this process, so supersede can abort them directly. */
   running: Map<string, AbortController>;
   /** Registers a callback called when this process enqueues; returns its removal. */
@@ -38,7 +41,7 @@ function message(error: unknown): string {
  * @param options Table, handler and timing.
  */
 export function startWorkerLoop(options: WorkerLoopOptions): WorkerHandle {
-  const { table, workerId, tuning, handler, concurrency, running, log } = options;
+  const { table, workerId, tuning, handler, concurrency, running, onOutcome, log } = options;
   const active = new Set<Promise<void>>();
   const mine = new Map<string, AbortController>();
   let closed = false;
@@ -61,27 +64,34 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerHandle {
         log?.warn({ ...scope, err: error }, 'could not renew the job lease; will try again');
       }
     }, Math.max(1, Math.floor(tuning.leaseMs / 3)));
+    let outcome: JobOutcome;
     try {
       await handler(job, { signal: controller.signal, attempt: row.attempts, maxAttempts: row.maxAttempts });
-      table.complete(job.id, workerId, Date.now());
+      outcome = table.complete(job.id, workerId, Date.now()) ? 'done' : 'cancelled';
     } catch (error) {
       const reason: unknown = controller.signal.reason;
       const now = Date.now();
       if (reason instanceof JobAbortedError && reason.reason === 'shutdown') {
         table.release(job.id, workerId, now);
+        outcome = 'released';
+      } else if (reason instanceof JobAbortedError) {
+        outcome = 'cancelled'; // cancelled, or taken over by another worker: nothing to record
       } else if (error instanceof RetryableJobError && row.attempts < row.maxAttempts) {
         const delay = retryDelayMs(row.attempts, tuning);
         log?.warn({ ...scope, err: error, retryInMs: delay }, 'job failed for an infrastructure reason; retrying');
         table.retry(job.id, workerId, now + delay, message(error), now);
+        outcome = 'retried';
       } else {
         log?.warn({ ...scope, err: error }, 'job failed');
         table.fail(job.id, workerId, message(error), now);
+        outcome = 'failed';
       }
     } finally {
       clearInterval(renew);
       running.delete(job.id);
       mine.delete(job.id);
     }
+    onOutcome(outcome, job);
   }
 
   function fill(): void {

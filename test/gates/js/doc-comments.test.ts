@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import { collectDocItems } from '../../../src/gates/js/doc-comments.js';
+import { FIXTURES } from '../helpers.js';
+
+describe('collectDocItems', () => {
+  it('follows re-exports and checks classes, public methods, interfaces, functions and constants', () => {
+    const dir = path.join(FIXTURES, 'js-docs-fail');
+    const items = collectDocItems(dir, [path.join(dir, 'src', 'index.ts')]);
+    expect(items.map((i) => [i.path, i.name, i.kind, i.documented])).toEqual([
+      ['src/index.ts', 'VERSION', 'const', true],
+      ['src/shapes.ts', 'Shape', 'interface', false],
+      ['src/shapes.ts', 'area', 'function', true],
+      ['src/shapes.ts', 'perimeter', 'function', false],
+      ['src/stack.ts', 'Stack', 'class', true],
+      ['src/stack.ts', 'Stack.push', 'method', true],
+      ['src/stack.ts', 'Stack.pop', 'method', false],
+      ['src/stack.ts', 'Stack.peek', 'method', false],
+    ]);
+    expect(items.find((i) => i.name === 'perimeter')?.line).toBe(13);
+  });
+
+  it('reads JSDoc in JavaScript, ES modules and CommonJS alike', () => {
+    const esm = path.join(FIXTURES, 'js-pass');
+    expect(collectDocItems(esm, [path.join(esm, 'src', 'index.js')]).map((i) => [i.name, i.documented])).toEqual([
+      ['parse', true],
+      ['format', true],
+      ['UNITS', true],
+    ]);
+    const cjs = path.join(FIXTURES, 'js-jest');
+    expect(collectDocItems(cjs, [path.join(cjs, 'src', 'index.js')]).map((i) => [i.name, i.documented])).toEqual([
+      ['words', true],
+      ['frequencies', true],
+    ]);
+  });
+});

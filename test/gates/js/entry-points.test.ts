@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigSchema } from '../../../src/config/schema.js';
+import { publicApiFiles, sourceCandidates } from '../../../src/gates/js/entry-points.js';
+
+describe('sourceCandidates', () => {
+  it.each([
+    ['./dist/index.js', ['src/index.ts', 'src/index.tsx', 'src/index.js', 'src/index.jsx', 'dist/index.ts', 'dist/index.tsx', 'dist/index.js', 'dist/index.jsx']],
+    ['./lib/index.d.ts', ['src/index.ts', 'src/index.tsx', 'lib/index.ts', 'lib/index.tsx']],
+    ['index.mjs', ['index.mts', 'index.mjs']],
+    ['./src/main', ['src/main.ts', 'src/main.js', 'src/main/index.ts', 'src/main/index.js']],
+  ])('maps %s back to its likely sources', (entry, expected) => {
+    expect(sourceCandidates(entry)).toEqual(expected);
+  });
+});
+
+describe('publicApiFiles', () => {
+  async function repo(files: Record<string, string>): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-api-'));
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), text);
+    }
+    return dir;
+  }
+  const rel = (dir: string, files: string[]) => files.map((f) => path.relative(dir, f));
+
+  it.each<[string, Record<string, string>, string[] | undefined, string[]]>([
+    [
+      'the sources of the package entry points',
+      { 'package.json': '{"main":"./dist/index.js","types":"./dist/index.d.ts"}', 'src/index.ts': '', 'src/other.ts': '' },
+      undefined,
+      ['src/index.ts'],
+    ],
+    [
+      'the sources under src outside tests when no entry point resolves',
+      { 'package.json': '{"main":"./dist/missing.js"}', 'src/a.ts': '', 'src/a.test.ts': '', 'src/b.d.ts': '', 'src/__tests__/c.js': '' },
+      undefined,
+      ['src/a.ts'],
+    ],
+    ['root files when there is no src', { 'package.json': '{}', 'index.js': '', 'eslint.config.js': '' }, undefined, ['index.js']],
+    ['the docs.paths globs when set', { 'package.json': '{"main":"src/a.ts"}', 'src/a.ts': '', 'lib/api/x.ts': '' }, ['lib/api/**'], ['lib/api/x.ts']],
+  ])('finds %s', async (_name, files, paths, expected) => {
+    const dir = await repo(files);
+    try {
+      expect(rel(dir, await publicApiFiles(dir, ConfigSchema.parse({ docs: { paths } })))).toEqual(expected);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigSchema } from '../../../src/config/schema.js';
+import { DEFAULT_ESLINT_CONFIG, eslintToolchain } from '../../../src/gates/js/eslint.js';
+import { ToolError } from '../../../src/gates/types.js';
+import type { Sandbox, SandboxCommand, SandboxResult } from '../../../src/sandbox/types.js';
+
+/** A sandbox that records the command and plays a canned ESLint: which ESLint runs is what these tests check. */
+function scripted(exitCode: number, report?: string): Sandbox & { commands: SandboxCommand[] } {
+  const commands: SandboxCommand[] = [];
+  return {
+    kind: 'none',
+    commands,
+    async run(command): Promise<SandboxResult> {
+      commands.push(command);
+      const out = command.argv[command.argv.indexOf('--output-file') + 1];
+      if (report !== undefined && out !== undefined) await writeFile(out, report);
+      return { exitCode, signal: null, stdout: '', stderr: exitCode === 2 ? 'Oops! Something went wrong!' : '', timedOut: false, aborted: false, outputTruncated: false, droppedBytes: 0, durationMs: 1 };
+    },
+  };
+}
+
+let dir: string;
+afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+async function repo(files: Record<string, string>): Promise<string> {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'qg-eslint-'));
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const ctx = (sandbox: Sandbox) => ({ dir, config: ConfigSchema.parse({}), sandbox, cacheDir: '/cache' });
+
+describe('eslintToolchain.measure', () => {
+  it("runs the repository's own ESLint with its flat config when both are there", async () => {
+    await repo({ 'package.json': '{}', 'eslint.config.js': 'export default [];', 'node_modules/eslint/bin/eslint.js': '' });
+    const sandbox = scripted(0, '[]');
+    await expect(eslintToolchain.measure(ctx(sandbox))).resolves.toEqual({ findings: [], filesChecked: 0 });
+    expect(sandbox.commands[0]?.argv[1]).toBe(path.join(dir, 'node_modules/eslint/bin/eslint.js'));
+    expect(sandbox.commands[0]?.argv).not.toContain('--config');
+    expect(sandbox.commands[0]?.network).toBe(false);
+  });
+
+  it('tells an older ESLint to read a legacy eslintrc', async () => {
+    await repo({ 'package.json': '{}', '.eslintrc.json': '{}', 'node_modules/eslint/bin/eslint.js': '' });
+    const sandbox = scripted(1, '[]');
+    await eslintToolchain.measure(ctx(sandbox));
+    expect(sandbox.commands[0]?.env).toMatchObject({ ESLINT_USE_FLAT_CONFIG: 'false' });
+  });
+
+  it('uses the bundled ESLint and default config when the repository has a config but no ESLint installed', async () => {
+    await repo({ 'package.json': '{}', 'eslint.config.js': 'export default [];' });
+    const sandbox = scripted(0, '[]');
+    await eslintToolchain.measure(ctx(sandbox));
+    expect(sandbox.commands[0]?.argv).toContain(DEFAULT_ESLINT_CONFIG);
+  });
+
+  it('fails with the output when ESLint exits with 2 (bad config or crash)', async () => {
+    await repo({ 'package.json': '{}' });
+    const error = await eslintToolchain.measure(ctx(scripted(2))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as ToolError).output).toContain('Oops! Something went wrong!');
+  });
+
+  it('fails when ESLint wrote no readable report', async () => {
+    await repo({ 'package.json': '{}' });
+    await expect(eslintToolchain.measure(ctx(scripted(1, '{ truncated')))).rejects.toThrow(/JSON report is missing or unreadable/);
+  });
+});
+
+describe('eslintToolchain.detect', () => {
+  it.each([
+    ['auto', { 'package.json': '{}' }, true],
+    ['auto', { 'setup.py': '' }, false],
+    ['javascript', { 'setup.py': '' }, true],
+    ['both', {}, true],
+    ['python', { 'package.json': '{}' }, false],
+  ] as const)('with language %s and files %j: %s', async (language, files, expected) => {
+    await repo(files);
+    expect(await eslintToolchain.detect(dir, ConfigSchema.parse({ language }))).toBe(expected);
+  });
+});

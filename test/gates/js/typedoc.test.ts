@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import { parseTypedocOutput } from '../../../src/gates/js/typedoc.js';
+import { FIXTURES } from '../helpers.js';
+
+const DIR = path.join(FIXTURES, 'js-docs-fail');
+
+describe('parseTypedocOutput', () => {
+  it('reads logged warnings, locating "defined in" paths inside the checkout', async () => {
+    const output = [
+      '[warning] Shape, defined in docs-fail/src/shapes.ts, is referenced by area.shape but not included in the documentation',
+      '[warning] Failed to resolve link to "Perimeter" in comment for area',
+      '[info] nothing to see',
+      '[warning] Found 0 errors and 2 warnings',
+    ].join('\n');
+    expect(await parseTypedocOutput(output, DIR, 'src/index.ts')).toEqual([
+      {
+        path: 'src/shapes.ts',
+        line: 1,
+        level: 'warning',
+        message: 'Shape, defined in docs-fail/src/shapes.ts, is referenced by area.shape but not included in the documentation',
+        rule: 'typedoc',
+      },
+      { path: 'src/index.ts', line: 1, level: 'warning', message: 'Failed to resolve link to "Perimeter" in comment for area', rule: 'typedoc' },
+    ]);
+  });
+
+  it('reads compiler diagnostics with their position and strips colours', async () => {
+    const output = "\u001b[96msrc/stack.ts\u001b[0m:\u001b[93m4\u001b[0m:\u001b[93m15\u001b[0m - \u001b[91merror\u001b[0m\u001b[90m TS2307: \u001b[0mCannot find module 'zod'.\n[error] Found 1 errors and 0 warnings";
+    expect(await parseTypedocOutput(output, DIR, 'src/index.ts')).toEqual([
+      { path: 'src/stack.ts', line: 4, column: 15, level: 'failure', message: "Cannot find module 'zod'.", rule: 'TS2307' },
+    ]);
+  });
+});

@@ -1,0 +1,12 @@
+import { createRuntime } from '../../../src/app/runtime.js';
+import { createProbot } from 'probot';
+import { generateKeyPairSync } from 'node:crypto';
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const env = { APP_ID: '1', PRIVATE_KEY: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), DATA_DIR: '/tmp/qgdbg/d' + Date.now(), QG_POLL_MS: '50', LOG_LEVEL: 'debug', QG_DBG_NOPROBE: '1' };
+const probot = createProbot({ env });
+const rt = await createRuntime({ env, log: probot.log, auth: async () => { console.log('AUTH'); throw new Error('x'); } });
+rt.startWorkers(1);
+await rt.queued.queue.enqueue({ id: 'j1', deliveryId: 'd1', trigger: 'push', installationId: 1, owner: 'o', repo: 'r', defaultBranch: 'main', sha: 'a'.repeat(40), gates: ['lint'], checkRunIds: {}, receivedAt: Date.now() }, { dedupKey: 'k1', supersedeKey: 's' });
+await new Promise((r) => setTimeout(r, 1500));
+console.log(await rt.queued.queue.counts());
+await rt.close();

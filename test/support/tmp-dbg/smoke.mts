@@ -1,0 +1,14 @@
+import { startE2E, fixture, serveRepo, shaOf, OWNER } from '../../e2e/helpers.js';
+import { deliver, pullRequestPayload } from '../webhooks.js';
+import { WEBHOOK_SECRET } from '../app-process.js';
+const e2e = await startE2E({ LOG_LEVEL: 'debug' });
+const sha = shaOf('pass-head');
+await serveRepo(e2e.github, 'pass', sha, fixture(process.argv[2] ?? 'js-pass'));
+const payload = pullRequestPayload({ owner: OWNER, repo: 'pass', number: 1, sha, baseSha: shaOf('pass-base') });
+const t0 = Date.now();
+console.log(await deliver(e2e.app.url, 'pull_request', payload, WEBHOOK_SECRET), Date.now() - t0);
+await new Promise((r) => setTimeout(r, Number(process.argv[3] ?? 15000)));
+console.log(e2e.github.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join('\n'));
+console.log(JSON.stringify(e2e.github.runsFor(sha).map(r => ({n: r.name, s: r.status, c: r.conclusion, t: r.output.title, h: r.history})), null, 1));
+console.log(e2e.app.output().split('\n').map(l => { try { const j = JSON.parse(l); return `${j.level} ${j.msg} ${j.err ? JSON.stringify(j.err).slice(0, 600) : ''}`; } catch { return l; } }).join("\n"));
+await e2e.stop();
