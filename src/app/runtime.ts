@@ -71,14 +71,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const queued = await createQueue({ env, log });
   const sandbox = lazySandbox(env);
   // Probe at start so /healthz tells the operator at once whether bubblewrap works here.
-  if (env.QG_DBG_NOPROBE === undefined) sandbox.get().catch((error: unknown) => log.warn({ err: error }, 'sandbox unavailable: jobs will fail until it works'));
+  sandbox.get().catch((error: unknown) => log.warn({ err: error }, 'sandbox unavailable: jobs will fail until it works'));
   const dataDir = env.DATA_DIR ?? DEFAULT_DATA_DIR;
   const workRoot = env.QG_WORK_DIR ?? path.join(os.tmpdir(), 'quality-gates-work');
   const cacheDir = path.resolve(dataDir, 'cache');
   const workers: WorkerHandle[] = [];
 
   const depsFor = async (job: { id: string; deliveryId: string; installationId: number }): Promise<PipelineDeps> => ({
-    github: new GitHubClient(await (log.info({ jobId: job.id }, 'DBG auth'), options.auth(job.installationId))),
+    github: new GitHubClient(await options.auth(job.installationId)),
     sandbox: () => sandbox.get(),
     results: queued.store.results,
     ledger: queued.store.ledger,
@@ -94,7 +94,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   return {
     queued,
     startWorkers(concurrency = concurrencyFrom(env)) {
-      console.log('DBG startWorkers', concurrency); const handle = queued.queue.process(async (j, c) => { console.log('DBG handler'); try { await handler(j, c); } catch (e) { console.log('DBG err', e); throw e; } }, { concurrency });
+      const handle = queued.queue.process(handler, { concurrency });
       workers.push(handle);
       return handle;
     },

@@ -103,6 +103,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   loadDotEnv(env);
   if (!hasCredentials(env)) return startSetup(env);
   const probot = createProbot({ env: { LOG_LEVEL: 'info', ...env }, overrides: { Octokit: AppOctokit } });
+  // Probot builds its logger asynchronously: `probot.log` is null until it is ready.
+  await probot.ready();
   const pendingCheckRuns = new Map<string, Promise<Partial<Record<GateName, number>>>>();
   const runtime = await createRuntime({
     env,

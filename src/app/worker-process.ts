@@ -24,6 +24,8 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     throw new Error('The worker needs the app credentials: set APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) as for `quality-gates serve`');
   }
   const probot = createProbot({ env: { LOG_LEVEL: 'info', ...env }, overrides: { Octokit: AppOctokit } });
+  // Probot builds its logger asynchronously: `probot.log` is null until it is ready.
+  await probot.ready();
   const runtime = await createRuntime({ env, log: probot.log, auth: async (id) => (await probot.auth(id)) as unknown as Octokit });
   runtime.startWorkers();
   probot.log.info({ store: runtime.queued.backend }, 'quality-gates worker started');

@@ -65,7 +65,10 @@ export interface GateResult {
   conclusion: Conclusion;
   /** One line: what a maintainer reads in the checks list (`2 errors, 3 warnings`). */
   title: string;
-  /** Markdown explanation: thresholds against measured values, and why the gate failed. */
+  /**
+   * Plain sentences, one per line (no Markdown; the reporters format it): thresholds against measured
+   * values, and why the gate failed. The thresholds are also in `metrics` (`max_errors`, `min_lines` …).
+   */
   summary: string;
   /**
    * Named measurements. Fixed names: lint `errors`, `warnings`; coverage `lines_pct`, `tests_passed`,
@@ -187,6 +190,8 @@ export interface DocItem {
   kind: string;
   /** Whether it carries a doc comment (JSDoc/TSDoc, or a Python docstring). */
   documented: boolean;
+  /** Rule reported when it is undocumented (`D103` for a Python function); default `undocumented-export`. */
+  rule?: string;
 }
 
 /** How a docs build (TypeDoc, Sphinx) ended. */

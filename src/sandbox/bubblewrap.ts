@@ -114,11 +114,8 @@ export class BubblewrapSandbox implements Sandbox {
         maxOutputBytes: limits.maxOutputBytes,
         signal: command.signal,
       });
-      // A command that succeeded was not stopped by a limit: skip the reads on the common path.
-      if (cgroup && (result.exitCode !== 0 || result.timedOut)) {
-        result.oomKilled = await cgroup.oomKilled();
-        result.processLimitHit = await cgroup.processLimitHit();
-      }
+      // Read even after success: a shell that `wait`s exits 0 when the OOM killer took its children.
+      if (cgroup) [result.oomKilled, result.processLimitHit] = await Promise.all([cgroup.oomKilled(), cgroup.processLimitHit()]);
       return result;
     } finally {
       await cgroup?.remove();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { x as extract, type ReadEntry } from 'tar';
+import type { SandboxIdentity } from '../sandbox/identity.js';
 
 /** Default cap on extracted bytes (sum of file sizes): far above any repository the gates are meant for. */
 export const DEFAULT_MAX_BYTES = 1024 ** 3;
@@ -32,7 +33,7 @@ export interface ExtractOptions {
   /** Cap on entries (files, folders and skipped ones); the extraction aborts past it. */
   maxEntries?: number;
   /** Owner of everything created (root only), so the sandbox's unprivileged user can write the checkout. */
-  owner?: { uid: number; gid: number };
+  owner?: SandboxIdentity;
   /** Leading path components to strip (GitHub's `owner-repo-sha/` folder: 1). */
   strip?: number;
 }

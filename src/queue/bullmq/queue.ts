@@ -114,6 +114,7 @@ export class BullJobQueue implements JobQueue {
       const bullJob = await this.queue.getJob(id);
       if (bullJob?.data.job.id === exceptJobId) continue;
       const state = bullJob === undefined ? 'unknown' : await bullJob.getState();
+      process.stderr.write(`DEBUG ${id} ${state} ${String(bullJob?.data.job.id)}\n`);
       if (bullJob !== undefined && QUEUED_STATES.has(state) && (await this.tryRemove(bullJob))) {
         cancelled.push(bullJob.data.job);
       } else if (bullJob !== undefined && (state === 'active' || QUEUED_STATES.has(state))) {

@@ -9,6 +9,6 @@ const t0 = Date.now();
 console.log(await deliver(e2e.app.url, 'pull_request', payload, WEBHOOK_SECRET), Date.now() - t0);
 await new Promise((r) => setTimeout(r, Number(process.argv[3] ?? 15000)));
 console.log(e2e.github.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join('\n'));
-console.log(JSON.stringify(e2e.github.runsFor(sha).map(r => ({n: r.name, s: r.status, c: r.conclusion, t: r.output.title, h: r.history})), null, 1));
+console.log(JSON.stringify(e2e.github.runsFor(sha).map(r => ({n: r.name, s: r.status, c: r.conclusion, t: r.output.title, sum: r.output.summary?.slice(0, 800), text: r.output.text?.slice(0, 1500)})), null, 1));
 console.log(e2e.app.output().split('\n').map(l => { try { const j = JSON.parse(l); return `${j.level} ${j.msg} ${j.err ? JSON.stringify(j.err).slice(0, 600) : ''}`; } catch { return l; } }).join("\n"));
 await e2e.stop();

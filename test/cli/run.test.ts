@@ -1,0 +1,97 @@
+import { describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { cliCacheDir, cliWorkspaceRoot, type CliIO } from '../../src/cli/run.js';
+import type { GateResult } from '../../src/gates/types.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const EXAMPLE = path.join(ROOT, 'examples', 'invoice-calc');
+const CONFIGS = path.join(ROOT, 'test', 'fixtures', 'configs');
+
+function captureIO(env: NodeJS.ProcessEnv = process.env): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    env,
+    stdout: (text: string) => {
+      io.out += text;
+    },
+    stderr: (text: string) => {
+      io.err += text;
+    },
+  };
+  return io;
+}
+
+describe('quality-gates run', () => {
+  it('prints a JSON array of gate results with the documented metric names', async () => {
+    const io = captureIO();
+    const code = await main(['run', EXAMPLE, '--format', 'json', '--only', 'lint,coverage'], io);
+    const results = JSON.parse(io.out) as GateResult[];
+    expect(results.map((result) => result.gate)).toEqual(['lint', 'coverage']);
+    const [lint, coverage] = results;
+    expect(lint?.metrics).toMatchObject({ errors: 0, warnings: 0 });
+    expect(coverage?.metrics).toMatchObject({ tests_passed: 5, tests_failed: 0, lines_pct: 100 });
+    expect(code).toBe(0);
+  });
+
+  it('prints a readable table and exits 1 when a gate fails', async () => {
+    const io = captureIO();
+    const code = await main(['run', EXAMPLE, '--only', 'docs', '--config', path.join(CONFIGS, 'valid-full.yml')], io);
+    expect(io.out).toMatch(/^Gate\s+Verdict\s+Title/m);
+    expect(io.out).toMatch(/^docs\s+(PASSED|FAILED)/m);
+    expect(code).toBe(io.out.includes('FAILED') ? 1 : 0);
+  });
+
+  it.each([
+    ['unknown-key.yml', /lint\.max_warning: unknown key; did you mean `max_warnings`\?/],
+    ['syntax-error.yml', /syntax-error\.yml:\d+:\d+/],
+    ['wrong-type.yml', /wrong-type\.yml:\d+:\d+/],
+  ])('exits 2 and names file, line and key for the broken config %s', async (file, message) => {
+    const io = captureIO();
+    const code = await main(['run', EXAMPLE, '--config', path.join(CONFIGS, file)], io);
+    expect(code).toBe(2);
+    expect(io.err).toMatch(message);
+    expect(io.out).toBe('');
+  });
+
+  it('exits 2 for a directory that does not exist', async () => {
+    const io = captureIO();
+    expect(await main(['run', path.join(ROOT, 'no-such-dir')], io)).toBe(2);
+    expect(io.err).toContain('no such directory');
+  });
+
+  it('exits 2 with the usage for an unknown command or option', async () => {
+    const io = captureIO();
+    expect(await main(['lint-everything'], io)).toBe(2);
+    expect(io.err).toContain('unknown command "lint-everything"');
+    expect(io.err).toContain('Usage:');
+    const io2 = captureIO();
+    expect(await main(['run', '--format', 'yaml'], io2)).toBe(2);
+    expect(io2.err).toContain('--format must be text or json');
+  });
+
+  it('prints the version and the help', async () => {
+    const io = captureIO();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.out).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const help = captureIO();
+    expect(await main(['--help'], help)).toBe(0);
+    expect(help.out).toContain('quality-gates run [DIR]');
+  });
+
+  it('refuses clearly when the sandbox is asked for and bubblewrap is missing', async () => {
+    const io = captureIO({ ...process.env, QG_BWRAP: '/nonexistent/bwrap' });
+    expect(await main(['run', EXAMPLE, '--only', 'lint'], io)).toBe(2);
+    expect(io.err).toContain('bubblewrap sandbox cannot run here');
+  });
+});
+
+describe('CLI locations', () => {
+  it('keeps the cache out of /root when running as root, where the sandbox user cannot reach it', () => {
+    expect(cliCacheDir({}, 0)).toBe('/var/cache/quality-gates');
+    expect(cliCacheDir({ XDG_CACHE_HOME: '/home/dev/.cache' }, 1000)).toBe('/home/dev/.cache/quality-gates');
+    expect(cliCacheDir({ QG_CACHE_DIR: '/srv/qg' }, 0)).toBe('/srv/qg');
+    expect(cliWorkspaceRoot(1000)).toMatch(/quality-gates-1000$/);
+  });
+});
