@@ -13,7 +13,7 @@ import { gitDiffChangedLines } from '../gates/diff.js';
 import { runGates } from '../gates/run.js';
 import type { GateResult, Logger } from '../gates/types.js';
 import { renderCliReport } from '../report/cli-text.js';
-import { createSandbox, limitsFromConfig } from '../sandbox/index.js';
+import { createSandbox, limitsFromConfig, sandboxIdentity } from '../sandbox/index.js';
 import { copyCheckout } from '../workspace/local-copy.js';
 import { createWorkspace } from '../workspace/workspace.js';
 import type { RunOptions } from './args.js';
@@ -87,7 +87,7 @@ export async function runCommand(options: RunOptions, io: CliIO): Promise<number
   const workspace = await createWorkspace(cliWorkspaceRoot());
   let results: GateResult[];
   try {
-    const copied = await copyCheckout(dir, workspace.dir);
+    const copied = await copyCheckout(dir, workspace.dir, sandboxIdentity());
     log.info({ files: copied, workspace: workspace.dir }, 'copied the checkout');
     results = await runGates({
       dir: workspace.dir,

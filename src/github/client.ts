@@ -41,6 +41,13 @@ function isStatus(error: unknown, ...statuses: number[]): boolean {
   return typeof error === 'object' && error !== null && 'status' in error && statuses.includes(Number(error.status));
 }
 
+/** The raw media type arrives as text or, without a charset in its content type, as bytes. */
+function textOf(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+  throw new Error('GitHub answered the raw contents request with JSON: was the raw media type dropped by a proxy?');
+}
+
 /** GitHub calls of one installation (or of the app itself, for hook deliveries). */
 export class GitHubClient implements DeploymentsApi {
   /** @param octokit An installation Octokit from Probot (`context.octokit` or `probot.auth(id)`). */
@@ -129,7 +136,7 @@ export class GitHubClient implements DeploymentsApi {
         ...(ref.ref ? { ref: ref.ref } : {}),
         mediaType: { format: 'raw' },
       });
-      return typeof data === 'string' ? data : JSON.stringify(data);
+      return textOf(data);
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
       throw new Error(`Could not read ${ref.path} of ${ref.owner}/${ref.repo}: check the app can read contents`, {

@@ -29,12 +29,8 @@ export function enforcementNote(branch: string, required: RequiredChecksState): 
 /** The check-run output of one gate result. */
 export function checkOutput(result: GateResult, notes: readonly string[]): CheckOutput {
   const summary = `${renderSummary(result, { configDocsUrl: CONFIG_DOCS_URL, notes: [...notes] })}\n\n${embedMetrics(result)}`;
-  return {
-    title: result.title,
-    summary,
-    text: renderText(result),
-    annotations: toAnnotations(result.findings),
-  };
+  const text = renderText(result);
+  return { title: result.title, summary, ...(text ? { text } : {}), annotations: toAnnotations(result.findings) };
 }
 
 /** The output of a check that could not run, with the reason (and the tool's output, if any). */

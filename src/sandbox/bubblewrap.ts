@@ -5,11 +5,9 @@
  * and output. See docs/sandbox.md for the model and its limits.
  * @module
  */
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { APP_NODE_MODULES, ASSETS_DIR } from '../paths.js';
-import { buildArgv, detectLayout, type SystemLayout } from './bwrap-args.js';
+import { buildArgv, detectLayout, etcFiles, type SystemLayout } from './bwrap-args.js';
 import { CommandCgroup, planCgroups, type CgroupPlan } from './cgroup.js';
 import { baseEnvironment } from './direct.js';
 import type { SandboxIdentity } from './identity.js';
@@ -20,7 +18,7 @@ import type { Sandbox, SandboxCommand, SandboxLimits, SandboxResult } from './ty
 export interface BubblewrapSetup {
   /** Limits for commands that do not set their own. */
   defaults: SandboxLimits;
-  /** The host layout (system folders, Node, generated /etc files). */
+  /** The host layout (system folders, Node). */
   layout: SystemLayout;
   /** Unprivileged user to run as; set only when the app is root. */
   identity?: SandboxIdentity;
@@ -46,21 +44,6 @@ export interface BubblewrapOptions {
   bwrap?: string;
 }
 
-/** Minimal user and group databases: tools that look up their own uid find a name, nothing else leaks. */
-async function writeEtc(identity: SandboxIdentity | undefined): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-sandbox-etc-'));
-  await chmod(dir, 0o755);
-  const uid = identity?.uid ?? process.getuid?.() ?? 65534;
-  const gid = identity?.gid ?? process.getgid?.() ?? 65534;
-  await writeFile(
-    path.join(dir, 'passwd'),
-    `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:sandbox:/tmp:/usr/sbin/nologin\n`,
-    { mode: 0o644 },
-  );
-  await writeFile(path.join(dir, 'group'), `root:x:0:\nsandbox:x:${gid}:\n`, { mode: 0o644 });
-  return dir;
-}
-
 /** Runs commands under bubblewrap. */
 export class BubblewrapSandbox implements Sandbox {
   /** Marks results as isolated. */
@@ -69,12 +52,11 @@ export class BubblewrapSandbox implements Sandbox {
   /** @param setup Prepared settings; use {@link BubblewrapSandbox.create} to build them. */
   constructor(private readonly setup: BubblewrapSetup) {}
 
-  /** Prepares the layout, the generated /etc files and the cgroup plan. */
+  /** Prepares the layout and the cgroup plan. */
   static async create(options: BubblewrapOptions): Promise<BubblewrapSandbox> {
-    const etcDir = await writeEtc(options.identity);
     return new BubblewrapSandbox({
       defaults: options.defaults,
-      layout: detectLayout(etcDir),
+      layout: detectLayout(),
       identity: options.identity,
       cgroups: options.cgroups === false ? {} : await planCgroups(),
       disableUserns: options.disableUserns ?? true,
@@ -113,6 +95,7 @@ export class BubblewrapSandbox implements Sandbox {
         timeoutMs: limits.timeoutMs,
         maxOutputBytes: limits.maxOutputBytes,
         signal: command.signal,
+        inputs: etcFiles(this.setup.identity?.uid ?? process.getuid?.() ?? 0, this.setup.identity?.gid ?? process.getgid?.() ?? 0),
       });
       // Read even after success: a shell that `wait`s exits 0 when the OOM killer took its children.
       if (cgroup) [result.oomKilled, result.processLimitHit] = await Promise.all([cgroup.oomKilled(), cgroup.processLimitHit()]);

@@ -30,12 +30,21 @@ const ETC_ALWAYS = ['/etc/ssl', '/etc/ca-certificates', '/etc/alternatives', '/e
 /** Only the install phase resolves names, so only it sees the host's resolver configuration. */
 const ETC_NETWORK = ['/etc/resolv.conf', '/etc/gai.conf'];
 
+/**
+ * Minimal user and group databases: tools that look up their own uid find a name, nothing of the host's
+ * accounts leaks. Passed to bubblewrap as file descriptors 3 (`passwd`) and 4 (`group`).
+ */
+export function etcFiles(uid: number, gid: number): [passwd: string, group: string] {
+  return [
+    `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:sandbox:/tmp:/usr/sbin/nologin\n`,
+    `root:x:0:\nsandbox:x:${gid}:\n`,
+  ];
+}
+
 /** How the host's file system looks, found once per sandbox. */
 export interface SystemLayout {
   /** `--symlink`/`--ro-bind` arguments for `/bin`, `/lib*`. */
   topLevel: string[];
-  /** Folder holding generated minimal `passwd` and `group` files. */
-  etcDir: string;
   /** Folders bound read-only so the running Node (and npm beside it) exists inside. */
   nodeDirs: string[];
   /** PATH inside the sandbox. */
@@ -65,7 +74,7 @@ export interface BwrapPlan {
 }
 
 /** Finds the `/bin`, `/lib*` layout and the Node installation of this host. */
-export function detectLayout(etcDir: string, execPath = process.execPath, basePath = '/usr/local/bin:/usr/bin:/bin'): SystemLayout {
+export function detectLayout(execPath = process.execPath, basePath = '/usr/local/bin:/usr/bin:/bin'): SystemLayout {
   const topLevel: string[] = [];
   for (const dir of SYSTEM_TOP_LEVEL) {
     try {
@@ -83,7 +92,7 @@ export function detectLayout(etcDir: string, execPath = process.execPath, basePa
     nodeDirs.push(path.basename(binDir) === 'bin' ? path.dirname(binDir) : binDir);
     searchPath = `${binDir}:${basePath}`;
   }
-  return { topLevel, etcDir, nodeDirs, path: searchPath };
+  return { topLevel, nodeDirs, path: searchPath };
 }
 
 /** The wrapper that joins the cgroups as root before anything of the command runs. */
@@ -125,8 +134,8 @@ export function buildArgv(command: SandboxCommand, plan: BwrapPlan): string[] {
   for (const dir of layout.nodeDirs) argv.push('--ro-bind', dir, dir);
   for (const file of ETC_ALWAYS) argv.push('--ro-bind-try', file, file);
   if (command.network === true) for (const file of ETC_NETWORK) argv.push('--ro-bind-try', file, file);
-  argv.push('--ro-bind', path.join(layout.etcDir, 'passwd'), '/etc/passwd');
-  argv.push('--ro-bind', path.join(layout.etcDir, 'group'), '/etc/group');
+  // Generated user and group databases arrive on file descriptors 3 and 4 (see etcFiles).
+  argv.push('--ro-bind-data', '3', '/etc/passwd', '--ro-bind-data', '4', '/etc/group');
   argv.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   // Binds come after the private /tmp so a workspace under the host's /tmp is mounted on top of it.
   for (const dir of plan.appReadOnly) argv.push('--ro-bind-try', dir, dir);

@@ -22,6 +22,11 @@ export interface SpawnCappedOptions {
   maxOutputBytes: number;
   /** Aborting kills the process group. */
   signal?: AbortSignal;
+  /**
+   * Texts handed to the program as extra file descriptors 3, 4, … (pipes, each under 64 KiB so they fit the
+   * pipe buffer): how bubblewrap gets generated files (`--ro-bind-data`) without temporary files on disk.
+   */
+  inputs?: string[];
 }
 
 /**
@@ -94,7 +99,13 @@ export function spawnCapped(argv: string[], options: SpawnCappedOptions): Promis
       cwd: options.cwd,
       env: options.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', ...(options.inputs ?? []).map(() => 'pipe' as const)],
+    });
+    (options.inputs ?? []).forEach((text, index) => {
+      const pipe = child.stdio[index + 3] as NodeJS.WritableStream | null | undefined;
+      // A program that never reads its input closes the pipe: that is its business, not an error here.
+      (pipe as unknown as NodeJS.EventEmitter | undefined)?.on('error', () => undefined);
+      pipe?.end(text);
     });
     const killGroup = (signal: NodeJS.Signals) => {
       if (child.pid === undefined) return;
@@ -118,8 +129,8 @@ export function spawnCapped(argv: string[], options: SpawnCappedOptions): Promis
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     let spawnError: Error | undefined;
     child.on('error', (error) => {
       spawnError = error;

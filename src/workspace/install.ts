@@ -4,7 +4,7 @@
  * install command) and handed to every later command as a read-only mount.
  * @module
  */
-import { cp, readFile } from 'node:fs/promises';
+import { access, cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../gates/types.js';
 import { describeSandboxFailure } from '../sandbox/describe.js';
@@ -66,6 +66,13 @@ interface PackageJson {
   workspaces?: unknown;
 }
 
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function readOptional(file: string): Promise<string | undefined> {
   return readFile(file, 'utf8').catch(() => undefined);
 }
@@ -90,7 +97,10 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `package.json is not valid JSON: ${(error as Error).message}` });
   }
   const declared = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].some((deps) => Object.keys(deps ?? {}).length > 0);
-  if (manifest === undefined || !declared) return done({ ok: true, cached: false, tool: 'none', mounts: [], output: '' });
+  // A configured install command runs even without declared dependencies (it may build or fetch them).
+  if (options.command === undefined && (manifest === undefined || !declared)) {
+    return done({ ok: true, cached: false, tool: 'none', mounts: [], output: '' });
+  }
 
   let lockfile: string | undefined;
   let lock: string | undefined;
@@ -102,7 +112,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     }
   }
   const command = options.command ?? (lockfile ? `npm ci ${NPM_FLAGS}` : `npm install ${NPM_FLAGS}`);
-  const key = options.cache.key(['npm', lockfile ?? '-', lock ?? '', manifest, process.version, command]);
+  const key = options.cache.key(['npm', lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command]);
   const nodeModules = path.join(options.dir, 'node_modules');
   const mountOf = (source: string): SandboxMount[] => [{ source, target: nodeModules, readOnly: true }];
   const useCache = cacheable(pkg);
@@ -130,7 +140,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     const why = describeSandboxFailure(result, { ...DEFAULT_LIMITS, ...options.limits }) ?? '';
     return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });
   }
-  if (!useCache) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
+  if (!useCache || !(await exists(nodeModules))) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
   try {
     const entry = await options.cache.commit(key, nodeModules);
     return done({ ok: true, cached: false, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : mountOf(entry), output });

@@ -7,7 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cp, lstat, mkdir, readdir } from 'node:fs/promises';
+import { chown, cp, lstat, mkdir, readdir } from 'node:fs/promises';
+import type { SandboxIdentity } from '../sandbox/identity.js';
 import path from 'node:path';
 
 const execFileAsync = promisify(execFile);
@@ -59,11 +60,22 @@ async function walk(root: string, relative = ''): Promise<string[]> {
   return files;
 }
 
+/** Hands every folder between `dest` and `to` (exclusive of `dest`) and the file itself to `owner`. */
+async function handOver(dest: string, to: string, owner: SandboxIdentity): Promise<void> {
+  let current = to;
+  while (current !== dest && current.startsWith(dest)) {
+    await chown(current, owner.uid, owner.gid);
+    current = path.dirname(current);
+  }
+}
+
 /**
  * Copies the checkout at `source` into `dest` (which must exist and be empty) and returns how many
- * files were copied. Symbolic links are skipped, as the tarball extraction skips them.
+ * files were copied. Symbolic links are skipped, as the tarball extraction skips them. With `owner`
+ * (the sandbox's user when the app runs as root) the copy belongs to that user, as an extracted
+ * tarball does, so the repository's own tools may write inside their checkout.
  */
-export async function copyCheckout(source: string, dest: string): Promise<number> {
+export async function copyCheckout(source: string, dest: string, owner?: SandboxIdentity): Promise<number> {
   const listed = (await gitFiles(source)) ?? (await walk(source));
   let copied = 0;
   for (const file of listed) {
@@ -75,6 +87,7 @@ export async function copyCheckout(source: string, dest: string): Promise<number
     const to = path.join(dest, file);
     await mkdir(path.dirname(to), { recursive: true });
     await cp(from, to, { preserveTimestamps: true, verbatimSymlinks: true });
+    if (owner) await handOver(dest, to, owner);
     copied += 1;
   }
   return copied;

@@ -3,7 +3,7 @@
  * happened (a checkout of untrusted code must not outlive its job).
  * @module
  */
-import { chown, chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, lchown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sandboxIdentity, type SandboxIdentity } from '../sandbox/identity.js';
 
@@ -35,4 +35,17 @@ export async function createWorkspace(
       await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
+}
+
+/**
+ * Gives a tree that the app wrote (a local checkout copied by the CLI, say) to the sandbox's user, so
+ * commands can write inside existing folders too. Links are re-owned themselves, never followed.
+ * Does nothing when the app is not root.
+ */
+export async function handOver(dir: string, owner: SandboxIdentity | null = sandboxIdentity() ?? null): Promise<void> {
+  if (!owner) return;
+  await chown(dir, owner.uid, owner.gid);
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    await lchown(path.join(entry.parentPath, entry.name), owner.uid, owner.gid);
+  }
 }

@@ -119,7 +119,6 @@ describe('BullMQ job queue', () => {
     await queue.enqueue(waiting, { dedupKey: waiting.id, supersedeKey: 'pr-1' });
     await queue.enqueue(newest, { dedupKey: newest.id, supersedeKey: 'pr-1' });
 
-    process.stderr.write(`DEBUGT running=${running.id} waiting=${waiting.id} newest=${newest.id} started=${started.join(',')}\n`);
     const cancelled = await queue.supersede('pr-1', newest.id);
 
     expect(cancelled.map((j) => j.id).sort()).toEqual([running.id, waiting.id].sort());

@@ -4,7 +4,7 @@ import type { SandboxCommand } from '../../src/sandbox/types.js';
 
 const command: SandboxCommand = { argv: ['npm', 'test'], cwd: '/w/ws-1', workspace: '/w/ws-1' };
 const plan: BwrapPlan = {
-  layout: detectLayout('/etc-gen'),
+  layout: detectLayout(),
   limits: { timeoutMs: 1000, memoryMb: 100, maxProcesses: 50, maxOutputBytes: 1000 },
   cgroupDirs: [],
   disableUserns: true,
@@ -75,7 +75,7 @@ describe('buildArgv', () => {
     expect(text).toContain('--bind /rw /rw');
     expect(text).toContain('--ro-bind /cache/abc /w/ws-1/node_modules');
     expect(text).toContain('--bind /scratch /w/ws-1/out');
-    expect(text).toContain('--ro-bind /etc-gen/passwd /etc/passwd');
+    expect(text).toContain('--ro-bind-data 3 /etc/passwd --ro-bind-data 4 /etc/group');
     // The private /tmp comes before the binds, so a workspace under the host's /tmp stays visible.
     expect(argv.indexOf('--tmpfs')).toBeLessThan(argv.indexOf('/w/ws-1'));
   });
@@ -93,19 +93,19 @@ describe('buildArgv', () => {
 
 describe('detectLayout', () => {
   it('binds a Node installed outside /usr and puts it first on PATH', () => {
-    const layout = detectLayout('/etc-gen', '/opt/node-v20/bin/node');
+    const layout = detectLayout('/opt/node-v20/bin/node');
     expect(layout.nodeDirs).toEqual(['/opt/node-v20']);
     expect(layout.path.startsWith('/opt/node-v20/bin:')).toBe(true);
   });
 
   it('needs nothing extra for a Node under /usr', () => {
-    const layout = detectLayout('/etc-gen', '/usr/local/bin/node');
+    const layout = detectLayout('/usr/local/bin/node');
     expect(layout.nodeDirs).toEqual([]);
     expect(layout.path).toBe('/usr/local/bin:/usr/bin:/bin');
   });
 
   it('recreates the /bin and /lib symlinks of a merged-/usr system', () => {
-    const layout = detectLayout('/etc-gen');
+    const layout = detectLayout();
     expect(layout.topLevel.join(' ')).toMatch(/(--symlink usr\/bin \/bin|--ro-bind \/bin \/bin)/);
   });
 });

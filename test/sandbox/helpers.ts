@@ -1,22 +1,14 @@
 /** Shared set-up of the sandbox tests: a real sandbox and a workspace holding a fixture repository. */
-import { chown, cp, readdir, readlink } from 'node:fs/promises';
+import { cp, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_ROOT } from '../../src/paths.js';
-import { sandboxIdentity } from '../../src/sandbox/identity.js';
-import { createWorkspace, type Workspace } from '../../src/workspace/workspace.js';
+import { createWorkspace, handOver, type Workspace } from '../../src/workspace/workspace.js';
 
 /** Root of the fixture repositories. */
 export const FIXTURES = path.join(APP_ROOT, 'test', 'fixtures', 'repos');
 
 /** Gives a tree to the sandbox's user, as the tarball extraction does. */
-export async function chownTree(dir: string): Promise<void> {
-  const identity = sandboxIdentity();
-  if (!identity) return;
-  await chown(dir, identity.uid, identity.gid);
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    await chown(path.join(entry.parentPath, entry.name), identity.uid, identity.gid);
-  }
-}
+export const chownTree = (dir: string): Promise<void> => handOver(dir);
 
 /** A fresh workspace holding a copy of a fixture repository. */
 export async function fixtureWorkspace(name: string, root: string): Promise<Workspace> {

@@ -48,7 +48,8 @@ export async function startApp(githubHost: string, extraEnv: Record<string, stri
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
-    QG_WORK_DIR: path.join(dataDir, 'work'),
+    // Outside DATA_DIR (mkdtemp makes it 0700): the sandbox's unprivileged user must reach the workspace.
+    QG_WORK_DIR: path.join(os.tmpdir(), `qg-e2e-work-${path.basename(dataDir)}`),
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
     QG_CONCURRENCY: '1',
@@ -91,6 +92,7 @@ export async function startApp(githubHost: string, extraEnv: Record<string, stri
         clearTimeout(timer);
       }
       await rm(dataDir, { recursive: true, force: true });
+      await rm(env.QG_WORK_DIR ?? '', { recursive: true, force: true });
     },
   };
 }

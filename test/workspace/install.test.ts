@@ -133,3 +133,13 @@ describe('installDependencies', () => {
     expect(existsSync(path.join(second.dir, 'node_modules', 'is-number', 'index.js'))).toBe(true);
   });
 });
+
+describe('installDependencies with a configured command', () => {
+  it('runs the command even when package.json declares no dependencies, and caches nothing it did not produce', async () => {
+    const workspace = await checkout({ 'package.json': { name: 'bare' } });
+    const cache = new DependencyCache(path.join(root, 'cache-custom'));
+    const result = await installDependencies({ dir: workspace.dir, sandbox, cache, command: 'echo built > built.txt' });
+    expect(result).toMatchObject({ ok: true, tool: 'npm', cached: false, mounts: [] });
+    expect(await readFile(path.join(workspace.dir, 'built.txt'), 'utf8')).toBe('built\n');
+  });
+});

@@ -46,3 +46,16 @@ describe('copyCheckout', () => {
     expect(await listTree(dest)).toEqual(['.gitignore', 'secret.log', 'src/a.js']);
   });
 });
+
+describe('copyCheckout with an owner', () => {
+  it('hands every copied file and folder to the sandbox user, as an extracted tarball is', async () => {
+    if (process.getuid?.() !== 0) return; // chown to another user needs root
+    const source = await makeCheckout();
+    const dest = await mkdtemp(path.join(os.tmpdir(), 'qg-copy-dst-'));
+    await copyCheckout(source, dest, { uid: 65534, gid: 65534 });
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(path.join(dest, 'src'))).uid).toBe(65534);
+    expect((await stat(path.join(dest, 'src', 'a.js'))).uid).toBe(65534);
+    expect((await stat(dest)).uid).toBe(0);
+  });
+});

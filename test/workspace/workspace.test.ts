@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createWorkspace } from '../../src/workspace/workspace.js';
+import { createWorkspace, handOver } from '../../src/workspace/workspace.js';
 
 let root: string;
 
@@ -35,5 +35,24 @@ describe('createWorkspace', () => {
     expect(info.uid).toBe(65534);
     expect(info.mode & 0o777).toBe(0o755);
     await workspace.cleanup();
+  });
+});
+
+describe('handOver', () => {
+  it("gives a copied tree to the sandbox's user without following links (root only)", async () => {
+    if (process.getuid?.() !== 0) return;
+    const { mkdir, symlink, lstat } = await import('node:fs/promises');
+    const dir = path.join(root, 'tree');
+    await mkdir(path.join(dir, 'sub'), { recursive: true });
+    await writeFile(path.join(dir, 'sub', 'a.txt'), 'a');
+    await symlink('/etc/hostname', path.join(dir, 'link'));
+    await handOver(dir, { uid: 65534, gid: 65534 });
+    expect((await stat(path.join(dir, 'sub', 'a.txt'))).uid).toBe(65534);
+    expect((await lstat(path.join(dir, 'link'))).uid).toBe(65534);
+    expect((await stat('/etc/hostname')).uid).toBe(0);
+  });
+
+  it('does nothing without an owner', async () => {
+    await expect(handOver(path.join(root, 'missing'), null)).resolves.toBeUndefined();
   });
 });

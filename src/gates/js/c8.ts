@@ -3,7 +3,7 @@
  * command and collects V8's coverage of every Node process it starts, remapped through source maps.
  * @module
  */
-import { rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { APP_NODE_MODULES } from '../../paths.js';
@@ -11,6 +11,7 @@ import { combinedOutput, reportDir, runTool } from '../exec.js';
 import type { CoverageMeasurement, GateContext, Toolchain } from '../types.js';
 import { readCoverageFile } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
+import { readPackageJson, type PackageJson } from './package.js';
 import { npmInstall } from './install.js';
 import { outputTail, TEST_ENV, testCommand, usesJest } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode } from './test-output.js';
@@ -27,10 +28,29 @@ export const C8_EXCLUDE = [
   '.quality-gates/**',
   '**/*.d.ts',
   '**/*.config.{js,cjs,mjs,ts}',
+  // Not the code under test either, and counted as uncovered by `--all` if left in.
+  '{dist,build,out,lib-cov,examples,example,scripts,bench,benchmarks,docs,fixtures,vendor}/**',
+  '**/*.min.js',
 ];
 
+/** Files where a repository configures c8 itself; then its own include/exclude/all settings win. */
+const C8_CONFIG_FILES = ['.c8rc', '.c8rc.json', '.c8rc.yml', '.c8rc.yaml', '.nycrc', '.nycrc.json'];
+
+/**
+ * Whether the repository has its own c8 (or nyc) settings, which c8 reads from the working directory.
+ * Without them we count every source file (`--all`), so a module no test loads shows as uncovered
+ * rather than silently missing from the total.
+ */
+export async function hasOwnC8Config(dir: string): Promise<boolean> {
+  for (const file of C8_CONFIG_FILES) {
+    if (await access(path.join(dir, file)).then(() => true, () => false)) return true;
+  }
+  const pkg = (await readPackageJson(dir)) as (PackageJson & { c8?: unknown; nyc?: unknown }) | undefined;
+  return pkg?.c8 !== undefined || pkg?.nyc !== undefined;
+}
+
 /** The c8 command line around `sh -c <command>`, writing `coverage-final.json` into `reportsDir`. */
-export function c8Argv(command: string, reportsDir: string): string[] {
+export function c8Argv(command: string, reportsDir: string, ownConfig = false): string[] {
   return [
     process.execPath,
     path.join(APP_NODE_MODULES, 'c8', 'bin', 'c8.js'),
@@ -38,7 +58,7 @@ export function c8Argv(command: string, reportsDir: string): string[] {
     `--reports-dir=${reportsDir}`,
     `--temp-directory=${path.join(reportsDir, 'tmp')}`,
     '--exclude-after-remap',
-    ...C8_EXCLUDE.map((glob) => `--exclude=${glob}`),
+    ...(ownConfig ? [] : ['--all', ...C8_EXCLUDE.map((glob) => `--exclude=${glob}`)]),
     'sh',
     '-c',
     command,
@@ -57,7 +77,8 @@ export const c8Toolchain: Toolchain<'coverage'> = {
   async measure(ctx: GateContext): Promise<CoverageMeasurement> {
     const reportsDir = path.join(await reportDir(ctx.dir), 'coverage');
     await rm(reportsDir, { recursive: true, force: true });
-    const result = await runTool(ctx, c8Argv(testCommand(ctx.config), reportsDir), { what: 'The tests', env: TEST_ENV });
+    const argv = c8Argv(testCommand(ctx.config), reportsDir, await hasOwnC8Config(ctx.dir));
+    const result = await runTool(ctx, argv, { what: 'The tests', env: TEST_ENV });
     const output = combinedOutput(result);
     const summary = parseTestSummary(output) ?? summaryFromExitCode(result.exitCode);
     if (result.exitCode !== 0 && summary.failed === 0) {

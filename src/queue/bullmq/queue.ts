@@ -106,25 +106,37 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  /** Removes waiting jobs with the key and marks running ones cancelled (aborted here at once, elsewhere within a third of the lease). */
+  /**
+   * Marks the other jobs with the key cancelled and removes the waiting ones. The marks are written
+   * first, so a worker that takes one of them meanwhile skips it; running ones are aborted here at
+   * once, in other processes within a third of the lease.
+   */
   async supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]> {
+    const { client } = this.options;
     const set = this.key('supersede', supersedeKey);
-    const cancelled: Job[] = [];
-    for (const id of await this.options.client.smembers(set)) {
+    const jobs: BullJob<BullJobData>[] = [];
+    for (const id of await client.smembers(set)) {
       const bullJob = await this.queue.getJob(id);
-      if (bullJob?.data.job.id === exceptJobId) continue;
-      const state = bullJob === undefined ? 'unknown' : await bullJob.getState();
-      process.stderr.write(`DEBUG ${id} ${state} ${String(bullJob?.data.job.id)}\n`);
-      if (bullJob !== undefined && QUEUED_STATES.has(state) && (await this.tryRemove(bullJob))) {
-        cancelled.push(bullJob.data.job);
-      } else if (bullJob !== undefined && (state === 'active' || QUEUED_STATES.has(state))) {
-        await this.options.client.set(this.cancelledKey(id), '1', 'EX', FINISHED_JOB_RETENTION_SECONDS);
+      if (bullJob === undefined) await client.srem(set, id);
+      else if (bullJob.data.job.id !== exceptJobId) jobs.push(bullJob);
+    }
+    if (jobs.length === 0) return [];
+    const marks = client.pipeline();
+    for (const bullJob of jobs) marks.set(this.cancelledKey(bullJob.id ?? ''), '1', 'EX', FINISHED_JOB_RETENTION_SECONDS);
+    await marks.exec();
+
+    const cancelled: Job[] = [];
+    for (const bullJob of jobs) {
+      const id = bullJob.id ?? '';
+      const state = await bullJob.getState();
+      if (QUEUED_STATES.has(state)) await this.tryRemove(bullJob);
+      if (QUEUED_STATES.has(state) || state === 'active') {
         this.running.get(id)?.abort(new JobAbortedError('cancelled'));
         cancelled.push(bullJob.data.job);
       }
-      await this.options.client.srem(set, id);
+      await client.srem(set, id);
     }
-    if (cancelled.length > 0) await this.options.client.incrby(this.key('cancelled-count'), cancelled.length);
+    if (cancelled.length > 0) await client.incrby(this.key('cancelled-count'), cancelled.length);
     return cancelled;
   }
 
@@ -133,7 +145,7 @@ export class BullJobQueue implements JobQueue {
       await bullJob.remove();
       return true;
     } catch {
-      return false; // taken by a worker meanwhile (locked): cancelled through its key instead
+      return false; // taken by a worker meanwhile (locked): it skips the job or aborts through the mark
     }
   }
 

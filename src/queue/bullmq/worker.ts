@@ -59,17 +59,21 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
     const attempt = bullJob.attemptsStarted;
     const maxAttempts = bullJob.opts.attempts ?? tuning.maxAttempts;
     const scope = { jobId: job.id, deliveryId: job.deliveryId, attempt };
-    if (await isCancelled(id)) {
-      onOutcome('cancelled', job);
-      return;
-    }
     if (attempt > maxAttempts + 1) {
       onOutcome('failed', job);
       throw new UnrecoverableError(WORKER_DIED_REASON);
     }
+    // Registered before the check, so a supersede in this process either sees the controller or
+    // wrote its mark before the check reads it.
     const controller = new AbortController();
     running.set(id, controller);
     mine.set(id, controller);
+    if ((await isCancelled(id)) || controller.signal.aborted) {
+      running.delete(id);
+      mine.delete(id);
+      onOutcome('cancelled', job);
+      return;
+    }
     const check = setInterval(() => {
       isCancelled(id).then(
         (cancelled) => cancelled && controller.abort(new JobAbortedError('cancelled')),

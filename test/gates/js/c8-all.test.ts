@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { c8Argv, c8Toolchain, hasOwnC8Config } from '../../../src/gates/js/c8.js';
+import { fixtureContext, realSandbox } from '../helpers.js';
+
+describe('c8 counts source files that no test loads', () => {
+  it('reports a module no test imports as uncovered instead of leaving it out of the total', async () => {
+    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox());
+    try {
+      await mkdir(path.join(ctx.dir, 'src'), { recursive: true });
+      await writeFile(path.join(ctx.dir, 'src', 'forgotten.js'), 'export function forgotten() {\n  return 42;\n}\n');
+      const measured = await c8Toolchain.measure(ctx);
+      const forgotten = measured.files.find((file) => file.path === 'src/forgotten.js');
+      expect(forgotten?.covered).toBe(0);
+      expect(forgotten?.uncoveredLines.length).toBeGreaterThan(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('leaves include/exclude to the repository when it configures c8 itself', async () => {
+    expect(c8Argv('npm test', '/r', false)).toContain('--all');
+    expect(c8Argv('npm test', '/r', true)).not.toContain('--all');
+    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox());
+    try {
+      expect(await hasOwnC8Config(ctx.dir)).toBe(false);
+      await writeFile(path.join(ctx.dir, '.c8rc.json'), '{"all": false}\n');
+      expect(await hasOwnC8Config(ctx.dir)).toBe(true);
+    } finally {
+      await cleanup();
+    }
+  });
+});

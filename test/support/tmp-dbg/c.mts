@@ -1,0 +1,10 @@
+import { startFakeGitHub } from '../fake-github.js';
+import { ProbotOctokit } from 'probot';
+import { GitHubClient } from '../../../src/github/client.js';
+const f = await startFakeGitHub();
+f.setFile('o', 'r', 'main', '.github/quality-gates.yml', 'docs:\n  min_documented: 100\n');
+const o = new ProbotOctokit({ auth: 'x', baseUrl: `http://${f.host}/api/v3` } as never);
+const c = new GitHubClient(o as never);
+const t = await c.getConfigText({ owner: 'o', repo: 'r', path: '.github/quality-gates.yml', ref: 'main' });
+console.log(typeof t, JSON.stringify(t));
+await f.close();
