@@ -15,8 +15,11 @@ export function undocumentedFinding(item: DocItem): Finding {
     path: item.path,
     line: item.line,
     level: 'warning',
-    message: `Exported ${item.kind} ${item.name} has no doc comment.`,
-    rule: 'undocumented-export',
+    message:
+      item.rule === undefined
+        ? `Exported ${item.kind} ${item.name} has no doc comment.`
+        : `Public ${item.kind} ${item.name} has no docstring.`,
+    rule: item.rule ?? 'undocumented-export',
   };
 }
 
@@ -43,6 +46,7 @@ export function judgeDocs(m: DocsMeasurement, config: Config): GateResult {
   const titleParts = [`${pct(documentedPct)} documented`];
   if (m.build) {
     const problems = m.buildFindings.length;
+    metrics.build = m.build.tool;
     metrics.build_ok = m.build.ok;
     metrics.build_warnings = problems;
     summary.push(m.build.ok ? `The ${m.build.tool} build finished without warnings.` : `The ${m.build.tool} build reported ${plural(problems, 'problem')}.`);

@@ -99,24 +99,17 @@ export class GitHubClient implements DeploymentsApi {
   }
 
   /**
-   * Completes a check run with its output; annotations beyond the first batch follow as updates,
-   * which GitHub appends to those already there.
+   * Completes a check run with its output. Annotations go in batches (GitHub takes at most 50 per
+   * request and appends those of each update); all but the last are sent first, so the run turns
+   * `completed` only once every annotation is on it.
    */
   async completeCheckRun(
     ref: RepoRef & { checkRunId: number; conclusion: CheckConclusion; output: CheckOutput },
   ): Promise<void> {
     const { annotations = [], ...rest } = ref.output;
-    const [first = [], ...more] = batchAnnotations(annotations);
-    await this.octokit.rest.checks.update({
-      owner: ref.owner,
-      repo: ref.repo,
-      check_run_id: ref.checkRunId,
-      status: 'completed',
-      conclusion: ref.conclusion,
-      completed_at: new Date().toISOString(),
-      output: { ...rest, annotations: first },
-    });
-    for (const batch of more) {
+    const batches = batchAnnotations(annotations);
+    const last = batches.pop() ?? [];
+    for (const batch of batches) {
       await this.octokit.rest.checks.update({
         owner: ref.owner,
         repo: ref.repo,
@@ -124,6 +117,15 @@ export class GitHubClient implements DeploymentsApi {
         output: { title: rest.title, summary: rest.summary, annotations: batch },
       });
     }
+    await this.octokit.rest.checks.update({
+      owner: ref.owner,
+      repo: ref.repo,
+      check_run_id: ref.checkRunId,
+      status: 'completed',
+      conclusion: ref.conclusion,
+      completed_at: new Date().toISOString(),
+      output: { ...rest, annotations: last },
+    });
   }
 
   /** The raw text of a file at `ref` (the default branch when omitted), or undefined when there is none. */

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { APP_NODE_MODULES, ASSETS_DIR } from '../paths.js';
-import { buildArgv, detectLayout, etcFiles, type SystemLayout } from './bwrap-args.js';
+import { buildArgv, detectLayout, etcFiles, inheritedFds, type SystemLayout } from './bwrap-args.js';
 import { CommandCgroup, planCgroups, type CgroupPlan } from './cgroup.js';
 import { baseEnvironment } from './direct.js';
 import type { SandboxIdentity } from './identity.js';
@@ -28,6 +28,8 @@ export interface BubblewrapSetup {
   disableUserns: boolean;
   /** The bubblewrap program. */
   bwrap: string;
+  /** Descriptors inherited from the app's parent, closed before each command. */
+  closeFds: number[];
 }
 
 /** Options of {@link BubblewrapSandbox.create}. */
@@ -61,6 +63,7 @@ export class BubblewrapSandbox implements Sandbox {
       cgroups: options.cgroups === false ? {} : await planCgroups(),
       disableUserns: options.disableUserns ?? true,
       bwrap: options.bwrap ?? 'bwrap',
+      closeFds: inheritedFds(),
     });
   }
 
@@ -86,6 +89,7 @@ export class BubblewrapSandbox implements Sandbox {
         pidsCgroup: cgroup?.limitsProcesses ?? false,
         disableUserns: this.setup.disableUserns,
         bwrap: this.setup.bwrap,
+        closeFds: this.setup.closeFds,
         appReadOnly: [APP_NODE_MODULES, ASSETS_DIR],
         env: { ...baseEnvironment(command.env), PATH: command.env?.PATH ?? this.setup.layout.path },
       });

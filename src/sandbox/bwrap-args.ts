@@ -4,7 +4,7 @@
  * pure function of its inputs so that every isolation choice can be read (and tested) in one place.
  * @module
  */
-import { lstatSync, readlinkSync } from 'node:fs';
+import { constants, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxIdentity } from './identity.js';
 import type { SandboxCommand, SandboxLimits } from './types.js';
@@ -20,6 +20,9 @@ export const NPROC_BACKSTOP_FACTOR = 2;
 
 /** Exit code of the cgroup-join shell when it cannot join (127/126 are taken by the shell itself). */
 export const CGROUP_JOIN_FAILED = 125;
+
+/** The close-on-exec bit of `/proc/<pid>/fdinfo` flags (octal 02000000 on Linux). */
+const O_CLOEXEC = 0o2000000;
 
 /** Top-level system folders: bound read-only, or recreated as the same symlinks on merged-/usr systems. */
 const SYSTEM_TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
@@ -61,6 +64,8 @@ export interface BwrapPlan {
   identity?: SandboxIdentity;
   /** Cgroup folders to join before dropping privileges. */
   cgroupDirs: string[];
+  /** Inherited descriptors to close before anything runs (see {@link inheritedFds}). */
+  closeFds?: number[];
   /** Whether a pids cgroup enforces `maxProcesses` (RLIMIT_NPROC is then only a looser backstop). */
   pidsCgroup?: boolean;
   /** Whether bubblewrap supports `--disable-userns` (0.8+). */
@@ -95,17 +100,51 @@ export function detectLayout(execPath = process.execPath, basePath = '/usr/local
   return { topLevel, nodeDirs, path: searchPath };
 }
 
-/** The wrapper that joins the cgroups as root before anything of the command runs. */
-function cgroupJoin(dirs: string[]): string[] {
-  if (dirs.length === 0) return [];
-  const script = `n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1/cgroup.procs" || exit ${CGROUP_JOIN_FAILED}; shift; n=$((n - 1)); done; exec "$@"`;
-  return ['/bin/sh', '-c', script, 'qg-cgroup-join', String(dirs.length), ...dirs];
+/**
+ * The wrapper that runs before anything of the command: closes file descriptors the app inherited from
+ * its own parent (they would reach the sandbox: bubblewrap does not close them), and joins the cgroups
+ * as root. Omitted when there is nothing to do. POSIX sh redirects only fds 0–9, so bash closes higher ones.
+ */
+function prelude(dirs: string[], closeFds: number[]): string[] {
+  if (dirs.length === 0 && closeFds.length === 0) return [];
+  const close = closeFds.map((fd) => `exec ${fd}>&-; `).join('');
+  const join = `n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1/cgroup.procs" || exit ${CGROUP_JOIN_FAILED}; shift; n=$((n - 1)); done; `;
+  const shell = closeFds.some((fd) => fd > 9) ? '/bin/bash' : '/bin/sh';
+  return [shell, '-c', `${close}${join}exec "$@"`, 'qg-sandbox-prelude', String(dirs.length), ...dirs];
 }
 
-/** The full argv: [cgroup join] prlimit [setpriv] bwrap … -- command. */
+/** First descriptor not handed to bubblewrap on purpose (0–2 are stdio, 3–4 the generated /etc files). */
+const FIRST_FOREIGN_FD = 5;
+
+/**
+ * Descriptors of this process that a child would inherit (no close-on-exec): Node opens its own with
+ * close-on-exec, so these came from whoever started the app, and must not reach repository code.
+ */
+export function inheritedFds(): number[] {
+  const found: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc/self/fd');
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    const fd = Number(entry);
+    if (!Number.isInteger(fd) || fd < FIRST_FOREIGN_FD) continue;
+    try {
+      const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
+      if (flags !== undefined && (parseInt(flags, 8) & O_CLOEXEC) === 0) found.push(fd);
+    } catch {
+      // Closed meanwhile (the listing's own descriptor is one).
+    }
+  }
+  return found;
+}
+
+/** The full argv: [prelude] prlimit [setpriv] bwrap … -- command. */
 export function buildArgv(command: SandboxCommand, plan: BwrapPlan): string[] {
   const { layout, limits, identity } = plan;
-  const argv = [...cgroupJoin(plan.cgroupDirs)];
+  const argv = [...prelude(plan.cgroupDirs, plan.closeFds ?? [])];
   const dataBytes = limits.memoryMb * 1024 * 1024;
   argv.push(
     'prlimit',

@@ -96,6 +96,7 @@ describe('pull requests and pushes through the running app', () => {
     const patches = e2e.github.requestsTo('PATCH', new RegExp(`/check-runs/${String(lint.id)}$`));
     const batches = patches.map((r) => ((r.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length).filter((n) => n > 0);
     expect(batches).toEqual([50, 50, 20]);
+    expect(patches.at(-1)?.body).toMatchObject({ status: "completed", conclusion: "failure" });
   });
 
   it('recovers from a GitHub 500 on one call through the retry and ends in the right state', async () => {

@@ -128,6 +128,42 @@ describe('BullMQ job queue', () => {
     expect((await queue.counts()).cancelled).toBe(2);
   });
 
+  it('marks a job failed after its last retryable attempt', async () => {
+    const { queue } = await open(freshPrefix());
+    const job = makeJob();
+    const outcomes: string[] = [];
+    track(
+      queue.process(() => Promise.reject(new RetryableJobError('network down')), {
+        concurrency: 1,
+        onOutcome: (outcome) => outcomes.push(outcome),
+      }),
+    );
+    await queue.enqueue(job, { dedupKey: job.id });
+    await waitFor(async () => (await queue.counts()).failed === 1, 'failed');
+    expect(outcomes).toEqual(['retried', 'retried', 'failed']);
+  });
+
+  it('gives a running job back without spending an attempt when the workers close', async () => {
+    const prefix = freshPrefix();
+    const { queue } = await open(prefix);
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    let started = false;
+    const workers = queue.process(async (_job, { signal }) => {
+      started = true;
+      await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+    }, { concurrency: 1 });
+    await waitFor(() => started, 'start');
+    await workers.close();
+    expect((await queue.counts()).queued).toBe(1);
+
+    const attempts: number[] = [];
+    track(queue.process(async (_job, { attempt }) => void attempts.push(attempt), { concurrency: 1 }));
+    await waitFor(() => attempts.length === 1, 'the job again');
+    expect(attempts).toEqual([1]);
+    expect((await queue.counts()).failed).toBe(0);
+  });
+
   it('hands the stored check-run ids to the worker', async () => {
     const { queue } = await open(freshPrefix());
     const job = makeJob();

@@ -179,6 +179,13 @@ describe('SQLite job queue', () => {
     expect(stateOf(first.db, job.id)).toMatchObject({ state: 'queued', attempts: 0 });
   });
 
+  it('rejects the enqueue with what to check when the file cannot be written, and reports unhealthy', async () => {
+    const { queue, db } = open(tempDir());
+    db.close();
+    await expect(queue.enqueue(makeJob(), { dedupKey: 'x' })).rejects.toThrow(/check disk space and DATA_DIR/);
+    expect(await queue.healthy()).toBe(false);
+  });
+
   it('rejects enqueues once closed', async () => {
     const { queue } = open(tempDir());
     expect(await queue.healthy()).toBe(true);

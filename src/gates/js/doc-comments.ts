@@ -31,6 +31,11 @@ const HIDDEN_TAGS = new Set(['internal', 'private', 'ignore', 'hidden']);
 
 /** Whether the node (or, for a variable, its statement) carries a `/** … *\/` comment. */
 export function hasDocComment(node: ts.Node): boolean {
+  if (ts.isJSDocTypedefTag(node) || ts.isJSDocCallbackTag(node)) {
+    // A JSDoc type lives inside its comment: it is documented when the comment or the tag says something.
+    const text = (c: ts.JSDoc['comment'] | ts.JSDocTag['comment']) => (typeof c === 'string' ? c : (c ?? []).map((p) => p.text).join(''));
+    return text(node.comment).trim() !== '' || (ts.isJSDoc(node.parent) && text(node.parent.comment).trim() !== '');
+  }
   if (ts.getJSDocCommentsAndTags(node).length > 0) return true;
   const target = ts.isVariableDeclaration(node) ? node.parent.parent : node;
   const text = target.getSourceFile().getFullText();
@@ -46,7 +51,7 @@ function kindOf(node: ts.Declaration): string | undefined {
   if (ts.isFunctionDeclaration(node)) return 'function';
   if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return 'class';
   if (ts.isInterfaceDeclaration(node)) return 'interface';
-  if (ts.isTypeAliasDeclaration(node) || ts.isJSDocTypedefTag(node)) return 'type';
+  if (ts.isTypeAliasDeclaration(node) || ts.isJSDocTypedefTag(node) || ts.isJSDocCallbackTag(node)) return 'type';
   if (ts.isEnumDeclaration(node)) return 'enum';
   if (ts.isModuleDeclaration(node)) return 'namespace';
   if (ts.isVariableDeclaration(node)) return node.parent.flags & ts.NodeFlags.Const ? 'const' : 'variable';

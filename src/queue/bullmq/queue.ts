@@ -28,6 +28,8 @@ export interface BullJobData {
   dedupKey: string;
   /** Key under which newer jobs cancel it. */
   supersedeKey?: string;
+  /** Times a shutting-down worker gave it back: those starts are not attempts. */
+  releases?: number;
 }
 
 /** What the BullMQ queue needs. */

@@ -55,8 +55,8 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
     const id = bullJob.id ?? '';
     const { job } = bullJob.data;
     // A stall (dead worker) gives the job back without counting a failed attempt, so "attempts
-    // started" is the attempt number the handler must see.
-    const attempt = bullJob.attemptsStarted;
+    // started" is the attempt number the handler must see, less the starts given back at shutdown.
+    const attempt = bullJob.attemptsStarted - (bullJob.data.releases ?? 0);
     const maxAttempts = bullJob.opts.attempts ?? tuning.maxAttempts;
     const scope = { jobId: job.id, deliveryId: job.deliveryId, attempt };
     if (attempt > maxAttempts + 1) {
@@ -91,6 +91,7 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
         return;
       }
       if (reason instanceof JobAbortedError && reason.reason === 'shutdown' && token !== undefined) {
+        await bullJob.updateData({ ...bullJob.data, releases: (bullJob.data.releases ?? 0) + 1 });
         await bullJob.moveToWait(token);
         outcome = 'released';
         throw new WaitingError();

@@ -34,3 +34,41 @@ describe('collectDocItems', () => {
     ]);
   });
 });
+
+describe('collectDocItems on JSDoc types', () => {
+  it('counts a described @typedef as documented and a bare one as undocumented', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-typedef-'));
+    const file = path.join(dir, 'index.js');
+    await writeFile(
+      file,
+      [
+        '/**',
+        ' * One line of an invoice.',
+        ' * @typedef {object} LineItem',
+        ' * @property {number} quantity - How many.',
+        ' */',
+        '',
+        '/** @typedef {{ id: string }} Bare */',
+        '',
+        '/**',
+        ' * @param {LineItem} item - A line.',
+        ' * @returns {number} Its quantity.',
+        ' */',
+        'export function quantity(item) {',
+        '  return item.quantity;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const items = collectDocItems(dir, [file]).map((i) => [i.name, i.kind, i.documented]);
+    expect(items).toEqual(
+      expect.arrayContaining([
+        ['LineItem', 'type', true],
+        ['Bare', 'type', false],
+        ['quantity', 'function', true],
+      ]),
+    );
+  });
+});

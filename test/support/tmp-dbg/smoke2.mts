@@ -1,0 +1,16 @@
+import { startE2E, fixture, serveRepo, shaOf, OWNER } from '../../e2e/helpers.js';
+import { deliver, pullRequestPayload } from '../webhooks.js';
+import { WEBHOOK_SECRET } from '../app-process.js';
+import { manyFindingsRepo } from '../repos.js';
+const e2e = await startE2E();
+const sha = shaOf('pass-head');
+const which = process.argv[2];
+await serveRepo(e2e.github, 'pass', sha, which === 'many' ? await manyFindingsRepo(120) : fixture('js-pass'), 'coverage:\n  enabled: false\ndocs:\n  enabled: false\n');
+if (which !== 'many') e2e.github.failOnce('GET', /contents/, 500);
+const payload = pullRequestPayload({ owner: OWNER, repo: 'pass', number: 1, sha, baseSha: shaOf('pass-base') });
+console.log(await deliver(e2e.app.url, 'pull_request', payload, WEBHOOK_SECRET));
+await new Promise((r) => setTimeout(r, 12000));
+console.log(e2e.github.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join('\n'));
+console.log(JSON.stringify(e2e.github.runsFor(sha).map(r => ({n: r.name, s: r.status, c: r.conclusion, t: r.output.title, sum: r.output.summary?.slice(0, 800), text: r.output.text?.slice(0, 1500)})), null, 1));
+console.log(e2e.app.output().split('\n').map(l => { try { const j = JSON.parse(l); return `${j.level} ${j.msg} ${j.err ? JSON.stringify(j.err).slice(0, 600) : ''}`; } catch { return l; } }).join("\n"));
+await e2e.stop();
