@@ -171,7 +171,7 @@ export async function main(jobs = Number(process.argv[2] ?? DEFAULT_JOBS)): Prom
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qg-bench-queue-'));
   const rows: QueueBenchRow[] = [];
   try {
-    rows.push(await measureBackend('SQLite (synchronous=FULL)', { DATA_DIR: path.join(dataDir, 'sqlite'), QG_POLL_MS: '20' }, jobs));
+    rows.push(await measureBackend('SQLite (enqueue fsynced)', { DATA_DIR: path.join(dataDir, 'sqlite'), QG_POLL_MS: '20' }, jobs));
     if (await redisAnswers()) {
       const prefix = `qg-bench-${randomUUID()}`;
       try {

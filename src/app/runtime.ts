@@ -17,6 +17,7 @@ import { createJobHandler } from '../pipeline/handler.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { DEFAULT_DATA_DIR } from '../store/database.js';
 import type { HealthReport } from './routes.js';
+import { createMetrics, type Metrics } from '../metrics.js';
 
 /** What a runtime is built from. */
 export interface RuntimeOptions {
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** Queue and stores. */
   queued: QueueAndStores;
+  /** Prometheus metrics of this process. */
+  metrics: Metrics;
   /** Starts `QG_CONCURRENCY` workers (or `concurrency`). */
   startWorkers(concurrency?: number): WorkerHandle;
   /** Store and sandbox state. */
@@ -69,6 +72,7 @@ function lazySandbox(env: NodeJS.ProcessEnv): { get(): Promise<Sandbox>; state()
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, log } = options;
   const queued = await createQueue({ env, log });
+  const metrics = createMetrics({ queue: queued.queue });
   const sandbox = lazySandbox(env);
   // Probe at start so /healthz tells the operator at once whether bubblewrap works here.
   sandbox.get().catch((error: unknown) => log.warn({ err: error }, 'sandbox unavailable: jobs will fail until it works'));
@@ -88,13 +92,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     cacheDir,
     ...(env.QG_PUBLIC_URL ? { publicUrl: env.QG_PUBLIC_URL } : {}),
     ...(options.pendingCheckRuns ? { pendingCheckRuns: options.pendingCheckRuns } : {}),
+    onGateResult: (result) => metrics.recordGate(result.gate, result.conclusion, (result.durationMs ?? 0) / 1000),
   });
   const handler = createJobHandler({ depsFor });
 
   return {
     queued,
+    metrics,
     startWorkers(concurrency = concurrencyFrom(env)) {
-      const handle = queued.queue.process(handler, { concurrency });
+      const handle = queued.queue.process(handler, { concurrency, onOutcome: (outcome) => metrics.recordOutcome(outcome) });
       workers.push(handle);
       return handle;
     },

@@ -14,7 +14,8 @@ import { qualityGatesApp } from './app.js';
 import { createRoutes } from './routes.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { markDeployment } from './deployment-callback.js';
-import { metricsText } from './metrics.js';
+import { hookDeliveriesApi } from '../github/deliveries.js';
+import { redeliverMissedDeliveries } from '../queue/redeliver.js';
 import { closeOnSignals } from './signals.js';
 
 /** A running server. */
@@ -33,7 +34,7 @@ export const DEFAULT_PORT = 3000;
  * installation, which would keep the `queued` checks of a burst of pull requests waiting for minutes.
  * GitHub's own rate-limit answers are still retried by the retry plugin.
  */
-export const AppOctokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
+export const AppOctokit: typeof ProbotOctokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
 
 function hasCredentials(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.APP_ID) && Boolean(env.PRIVATE_KEY ?? env.PRIVATE_KEY_PATH);
@@ -74,13 +75,17 @@ function closeHttp(server: HttpServer): Promise<void> {
 async function buildHandler(probot: Probot, runtime: Runtime, env: NodeJS.ProcessEnv, pendingCheckRuns: Map<string, Promise<Partial<Record<GateName, number>>>>) {
   const routes = createRoutes({
     health: () => runtime.health(),
-    metrics: () => metricsText(runtime),
+    metrics: async () => ({ contentType: runtime.metrics.registry.contentType, body: await runtime.metrics.registry.metrics() }),
     ...(env.DEPLOY_WEBHOOK_SECRET
       ? { deploymentStatus: { secret: env.DEPLOY_WEBHOOK_SECRET, mark: (report) => markDeployment(probot, report) } }
       : {}),
     log: probot.log,
   });
-  const webhooks = await createNodeMiddleware(qualityGatesApp({ queue: runtime.queued.queue, pendingCheckRuns }), {
+  const webhooks = await createNodeMiddleware(qualityGatesApp({
+      queue: runtime.queued.queue,
+      pendingCheckRuns,
+      onAcknowledged: (event, seconds) => runtime.metrics.webhookAck.observe({ event, status: '200' }, seconds),
+    }), {
     probot,
     ...(env.WEBHOOK_PATH ? { webhooksPath: env.WEBHOOK_PATH } : {}),
   });
@@ -93,6 +98,22 @@ async function buildHandler(probot: Probot, runtime: Runtime, env: NodeJS.Proces
       if (!res.headersSent) res.writeHead(500).end();
     }
   };
+}
+
+/** How far back missed deliveries are looked for: GitHub keeps the delivery log for 3 days. */
+export const REDELIVERY_WINDOW_MS = 3 * 24 * 3600 * 1000;
+
+/** Redelivers webhooks that failed while the app was down; runs in the background after start. */
+async function catchUp(probot: Probot, runtime: Runtime): Promise<void> {
+  try {
+    const app = (await probot.auth()) as unknown as Octokit;
+    await redeliverMissedDeliveries(hookDeliveriesApi(app), runtime.queued.store.cursors, {
+      since: new Date(Date.now() - REDELIVERY_WINDOW_MS),
+      log: probot.log,
+    });
+  } catch (error) {
+    probot.log.warn({ err: error }, 'could not catch up on missed webhook deliveries; they stay in GitHub\'s delivery log');
+  }
 }
 
 /**
@@ -117,6 +138,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const port = await listen(server, portFrom(env), env.HOST);
   probot.log.info({ port, store: runtime.queued.backend }, `quality-gates listening on port ${String(port)}`);
   if (env.QG_WORKERS !== '0') runtime.startWorkers();
+  if (env.QG_REDELIVER !== '0') void catchUp(probot, runtime);
   const running = {
     port,
     async close() {

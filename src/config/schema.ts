@@ -94,8 +94,8 @@ export const SandboxSchema = z
   .strictObject({
     /** Wall-clock limit of one command, in seconds. */
     timeout: z.int().min(1).max(7200).default(600).describe('Wall-clock limit of one command, in seconds.'),
-    /** Address-space limit of one command, in MiB. */
-    memory_mb: z.int().min(64).max(65536).default(2048).describe('Address-space limit of one command, in MiB.'),
+    /** Memory limit of one command, in MiB (per process, and per process tree where cgroups are available). */
+    memory_mb: z.int().min(64).max(65536).default(2048).describe('Memory limit of one command, in MiB: per process (RLIMIT_DATA), and for its whole process tree through a cgroup where available.'),
     /** Most processes (and threads) a command may run. */
     max_processes: z.int().min(8).max(4096).default(256).describe('Most processes (and threads) a command may run.'),
     /** Output kept per command, in MiB; the head and tail are kept and the middle dropped. */

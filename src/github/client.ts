@@ -44,7 +44,8 @@ function isStatus(error: unknown, ...statuses: number[]): boolean {
 /** The raw media type arrives as text or, without a charset in its content type, as bytes. */
 function textOf(data: unknown): string {
   if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   throw new Error('GitHub answered the raw contents request with JSON: was the raw media type dropped by a proxy?');
 }
 

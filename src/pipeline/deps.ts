@@ -36,6 +36,8 @@ export interface PipelineDeps {
    * worker that takes the job at once waits for them instead of creating a second set.
    */
   pendingCheckRuns?: ReadonlyMap<string, Promise<Partial<Record<GateName, number>>>>;
+  /** Told each gate's result as it is known (metrics). */
+  onGateResult?(result: GateResult): void;
   /** The gate engine (replaced in unit tests of the pipeline's own logic). */
   runGates?: typeof runGates;
   /** Largest tarball to unpack, in bytes. */

@@ -93,6 +93,7 @@ export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal):
     const results = await runJobGates(job, deps, { dir: workspace.dir, config, signal, ...(changedLines ? { changedLines } : {}), ...(base !== undefined ? { baseLinesPct: base } : {}) }, {
       onGateStart: (gate) => void pending.push(startCheck(job, deps, ids, gate)),
       onGateResult: (result) => {
+        deps.onGateResult?.(result);
         if (!deferred) pending.push(completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes)));
       },
     });

@@ -4,7 +4,7 @@
  * pure function of its inputs so that every isolation choice can be read (and tested) in one place.
  * @module
  */
-import { constants, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxIdentity } from './identity.js';
 import type { SandboxCommand, SandboxLimits } from './types.js';

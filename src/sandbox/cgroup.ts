@@ -6,7 +6,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { readFileSync, rmdirSync } from 'node:fs';
+import { access, constants, mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where cgroup v1 controllers are mounted. */
@@ -16,6 +17,12 @@ export const CGROUP_ROOT = '/sys/fs/cgroup';
 const REMOVE_ATTEMPTS = 12;
 /** First pause between removal attempts; it doubles each time (about 4 s in all), since reaping usually takes a millisecond. */
 const REMOVE_FIRST_PAUSE_MS = 1;
+
+/** Prefix of every cgroup the sandbox creates; the creating process's pid follows, so leftovers can be told apart. */
+const NAME_PREFIX = 'qg-sandbox-';
+
+/** How long the exit hook waits, in all, for the kernel to reap killed processes before giving up. */
+const EXIT_REMOVE_BUDGET_MS = 500;
 
 /** The controller folders the sandbox uses, found once per sandbox. */
 export interface CgroupPlan {
@@ -70,21 +77,47 @@ export async function planCgroups(root = CGROUP_ROOT): Promise<CgroupPlan> {
     );
     if (hierarchical && (await writable(dir))) plan.memory = dir;
   }
+  for (const dir of [plan.pids, plan.memory]) if (dir !== undefined) await sweepStale(dir);
   return plan;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes cgroups left by a sandbox process that died before it could clean up (killed, crashed). */
+async function sweepStale(parent: string): Promise<void> {
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const owner = new RegExp(`^${NAME_PREFIX}(\\d+)-`).exec(entry)?.[1];
+    if (owner !== undefined && !alive(Number(owner))) await removeDir(path.join(parent, entry));
+  }
 }
 
 /** The cgroups of one command. */
 export class CommandCgroup {
+  /** Removes the cgroups if the app exits while the command runs (an empty cgroup would outlive it). */
+  private readonly onExit = () => {
+    for (const dir of [this.pidsDir, this.memoryDir]) if (dir !== undefined) removeDirSync(dir);
+  };
+
   private constructor(
     /** Folders to join (one per controller). */
     readonly dirs: string[],
     private readonly pidsDir: string | undefined,
     private readonly memoryDir: string | undefined,
-  ) {}
+  ) {
+    process.once('exit', this.onExit);
+  }
 
   /** Creates the command's cgroups with their limits; undefined when the plan has no controller. */
   static async create(plan: CgroupPlan, limits: { memoryMb: number; maxProcesses: number }): Promise<CommandCgroup | undefined> {
-    const name = `qg-sandbox-${randomBytes(6).toString('hex')}`;
+    const name = `${NAME_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`;
     const pidsDir = plan.pids === undefined ? undefined : path.join(plan.pids, name);
     const memoryDir = plan.memory === undefined ? undefined : path.join(plan.memory, name);
     const bytes = String(limits.memoryMb * 1024 * 1024);
@@ -130,6 +163,7 @@ export class CommandCgroup {
 
   /** Kills every process still inside and removes the folders (retrying while the kernel reaps them). */
   async remove(): Promise<void> {
+    process.removeListener('exit', this.onExit);
     await Promise.all([this.pidsDir, this.memoryDir].map((dir) => (dir === undefined ? undefined : removeDir(dir))));
   }
 }
@@ -143,6 +177,34 @@ async function removeDir(dir: string): Promise<void> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       await new Promise((resolve) => setTimeout(resolve, REMOVE_FIRST_PAUSE_MS * 2 ** attempt));
+    }
+  }
+}
+
+/** The exit-time variant of {@link removeDir}: synchronous, with a short budget. */
+function removeDirSync(dir: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; waited <= EXIT_REMOVE_BUDGET_MS; waited += 10) {
+    const text = (() => {
+      try {
+        return readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    for (const pid of text.split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      Atomics.wait(pause, 0, 0, 10);
     }
   }
 }

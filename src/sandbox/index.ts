@@ -62,7 +62,10 @@ export interface CreateSandboxOptions {
   mode?: SandboxMode;
   /** Defaults for every command (the repository's `sandbox:` config usually overrides them per command). */
   limits?: Partial<SandboxLimits>;
-  /** Environment to read `QG_SANDBOX`, `QG_BWRAP`, `QG_SANDBOX_UID`, `QG_SANDBOX_GID` from (default `process.env`). */
+  /**
+   * Environment to read `QG_SANDBOX`, `QG_BWRAP`, `QG_SANDBOX_UID`, `QG_SANDBOX_GID` and `QG_SANDBOX_CGROUPS`
+   * (`off`: rlimits only, no per-command cgroups) from (default `process.env`).
+   */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -99,11 +102,12 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
   const env = options.env ?? process.env;
   const identity = sandboxIdentity(env);
   const bwrap = env.QG_BWRAP ?? 'bwrap';
-  let sandbox = await BubblewrapSandbox.create({ defaults, identity, disableUserns: true, bwrap });
+  const cgroups = !OFF_VALUES.has(env.QG_SANDBOX_CGROUPS?.trim().toLowerCase() ?? '');
+  let sandbox = await BubblewrapSandbox.create({ defaults, identity, disableUserns: true, bwrap, cgroups });
   let failure = await probe(sandbox, identity?.uid);
   if (failure?.includes('disable-userns') === true) {
     // bubblewrap before 0.8 lacks the option; nested user namespaces are then merely not forbidden.
-    sandbox = await BubblewrapSandbox.create({ defaults, identity, disableUserns: false, bwrap });
+    sandbox = await BubblewrapSandbox.create({ defaults, identity, disableUserns: false, bwrap, cgroups });
     failure = await probe(sandbox, identity?.uid);
   }
   if (failure !== undefined) throw new SandboxUnavailableError(failure);

@@ -93,6 +93,7 @@ describe('pull requests and pushes through the running app', () => {
     const lint = runNamed(runs, 'lint');
     expect(lint.conclusion).toBe('failure');
     expect(lint.annotations).toHaveLength(120);
+    expect(new Set(lint.annotations.map((a) => a.start_line)).size).toBe(120);
     const patches = e2e.github.requestsTo('PATCH', new RegExp(`/check-runs/${String(lint.id)}$`));
     const batches = patches.map((r) => ((r.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length).filter((n) => n > 0);
     expect(batches).toEqual([50, 50, 20]);
@@ -106,7 +107,7 @@ describe('pull requests and pushes through the running app', () => {
     const payload = pullRequestPayload({ owner: OWNER, repo: 'flaky', number: 5, sha, baseSha: shaOf('flaky-base') });
     expect((await deliver(e2e.app.url, 'pull_request', payload, WEBHOOK_SECRET)).status).toBe(200);
     const runs = await waitForRuns(e2e.github, sha, allCompleted(3));
-    expect(runNamed(runs, 'lint').conclusion).toBe('success');
+    expect({ conclusion: runNamed(runs, 'lint').conclusion, summary: runNamed(runs, 'lint').output.summary }).toMatchObject({ conclusion: 'success' });
     expect(runNamed(runs, 'coverage').conclusion).toBe('skipped');
     const configReads = e2e.github.requestsTo('GET', /^\/repos\/octo-org\/flaky\/contents\//).map((r) => r.status);
     expect(configReads).toEqual([500, 200]);

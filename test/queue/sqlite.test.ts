@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
+import { JobAbortedError } from '../../src/queue/abort.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import type { Job } from '../../src/queue/job.js';
 import { tuningFrom, type QueueTuning } from '../../src/queue/options.js';
@@ -153,6 +154,27 @@ describe('SQLite job queue', () => {
     expect((await queue.counts()).cancelled).toBe(2);
   });
 
+  it('aborts a job whose lease another worker took over, and records nothing for it', async () => {
+    const { queue, db } = open(tempDir());
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    let reason: unknown;
+    const outcomes: string[] = [];
+    track(
+      queue.process(async (_job, { signal }) => {
+        db.prepare("UPDATE jobs SET lease_owner = 'another-worker'").run();
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        reason = signal.reason;
+        throw new RetryableJobError('aborted');
+      }, { concurrency: 1, onOutcome: (outcome) => outcomes.push(outcome) }),
+    );
+    await waitFor(() => outcomes.length === 1, 'the abort');
+    expect(reason).toBeInstanceOf(JobAbortedError);
+    expect((reason as JobAbortedError).reason).toBe('lease-lost');
+    expect(outcomes).toEqual(['cancelled']);
+    expect(stateOf(db, job.id)).toMatchObject({ state: 'running', attempts: 1 });
+  });
+
   it('hands the stored check-run ids to the worker', async () => {
     const { queue } = open(tempDir());
     const job = makeJob();
@@ -184,6 +206,19 @@ describe('SQLite job queue', () => {
     db.close();
     await expect(queue.enqueue(makeJob(), { dedupKey: 'x' })).rejects.toThrow(/check disk space and DATA_DIR/);
     expect(await queue.healthy()).toBe(false);
+  });
+
+  it('rejects only the enqueue that cannot be stored when a batch fails', async () => {
+    const { queue } = open(tempDir());
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: 'first' });
+    const good = makeJob();
+    const [clash, stored] = await Promise.allSettled([
+      queue.enqueue(job, { dedupKey: 'same id, other key' }),
+      queue.enqueue(good, { dedupKey: good.id }),
+    ]);
+    expect(clash.status).toBe('rejected');
+    expect(stored).toEqual({ status: 'fulfilled', value: { job: good, duplicate: false } });
   });
 
   it('rejects enqueues once closed', async () => {

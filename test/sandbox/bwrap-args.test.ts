@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildArgv, detectLayout, NPROC_BACKSTOP_FACTOR, type BwrapPlan } from '../../src/sandbox/bwrap-args.js';
+import { buildArgv, detectLayout, inheritedFds, NPROC_BACKSTOP_FACTOR, type BwrapPlan } from '../../src/sandbox/bwrap-args.js';
 import type { SandboxCommand } from '../../src/sandbox/types.js';
 
 const command: SandboxCommand = { argv: ['npm', 'test'], cwd: '/w/ws-1', workspace: '/w/ws-1' };
@@ -43,7 +43,7 @@ describe('buildArgv', () => {
   it('joins the cgroups first and leaves the process count to the pids cgroup', () => {
     const argv = buildArgv(command, { ...plan, cgroupDirs: ['/cg/pids/x', '/cg/memory/x'], pidsCgroup: true });
     expect(argv.slice(0, 2)).toEqual(['/bin/sh', '-c']);
-    expect(argv.slice(3, 7)).toEqual(['qg-cgroup-join', '2', '/cg/pids/x', '/cg/memory/x']);
+    expect(argv.slice(3, 7)).toEqual(['qg-sandbox-prelude', '2', '/cg/pids/x', '/cg/memory/x']);
     expect(argv).toContain(`--nproc=${50 * NPROC_BACKSTOP_FACTOR}`);
   });
 
@@ -107,5 +107,20 @@ describe('detectLayout', () => {
   it('recreates the /bin and /lib symlinks of a merged-/usr system', () => {
     const layout = detectLayout();
     expect(layout.topLevel.join(' ')).toMatch(/(--symlink usr\/bin \/bin|--ro-bind \/bin \/bin)/);
+  });
+});
+
+describe('inherited file descriptors', () => {
+  it('closes them before anything runs, with bash when a descriptor is above 9', () => {
+    const low = buildArgv(command, { ...plan, closeFds: [7] });
+    expect(low.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(low[2]).toContain('exec 7>&-;');
+    const high = buildArgv(command, { ...plan, closeFds: [251] });
+    expect(high[0]).toBe('/bin/bash');
+    expect(high[2]).toContain('exec 251>&-;');
+  });
+
+  it('finds only descriptors a child would inherit', () => {
+    for (const fd of inheritedFds()) expect(fd).toBeGreaterThanOrEqual(5);
   });
 });

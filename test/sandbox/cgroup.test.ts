@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { APP_ROOT } from '../../src/paths.js';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +16,7 @@ function own(controller: string): string {
   return line?.split(':')[2] ?? '/';
 }
 
+const run = promisify(execFile);
 let root: string;
 
 beforeAll(async () => {
@@ -66,5 +70,34 @@ describe('CommandCgroup', () => {
     await expect(CommandCgroup.create({ pids: path.join(root, 'no', 'such') }, { memoryMb: 64, maxProcesses: 10 })).rejects.toThrow(
       /cannot create the sandbox cgroup/,
     );
+  });
+});
+
+describe('cgroups left behind', () => {
+  it('are swept when their creating process is gone, and kept while it lives', async () => {
+    const parent = path.join(root, 'pids', own('pids'));
+    const stale = path.join(parent, 'qg-sandbox-999999999-abc');
+    const live = path.join(parent, `qg-sandbox-${process.pid}-abc`);
+    await mkdir(stale);
+    await mkdir(live);
+    await planCgroups(root);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    await rm(live, { recursive: true });
+  });
+
+  it('are removed when the app exits while a command runs (real cgroups only)', async () => {
+    const plan = await planCgroups();
+    if (plan.pids === undefined && plan.memory === undefined) return;
+    const script = [
+      "import { planCgroups, CommandCgroup } from './src/sandbox/cgroup.ts';",
+      'const cgroup = await CommandCgroup.create(await planCgroups(), { memoryMb: 64, maxProcesses: 8 });',
+      'console.log(JSON.stringify(cgroup.dirs));',
+      'process.exit(0);',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--import', './bin/register.js', '--input-type=module', '-e', script], { cwd: APP_ROOT });
+    const dirs = JSON.parse(stdout) as string[];
+    expect(dirs.length).toBeGreaterThan(0);
+    for (const dir of dirs) expect(existsSync(dir)).toBe(false);
   });
 });

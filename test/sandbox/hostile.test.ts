@@ -120,6 +120,13 @@ describe('a hostile repository in the bubblewrap sandbox', () => {
     expect(attackOutput(result.stdout).outcome).toBe('ENETUNREACH');
   });
 
+  it('inherits no file descriptor of the host besides stdio', async () => {
+    const result = await sandbox.run({ argv: ['ls', '/proc/self/fd'], cwd: workspace.dir, workspace: workspace.dir });
+    // 0–2 are stdio, the last one is ls's own listing of the folder.
+    const fds = result.stdout.trim().split('\n').map(Number);
+    expect(fds.filter((fd) => fd > 3)).toEqual([]);
+  });
+
   it('runs as an unprivileged user without capabilities', async () => {
     const seen = attackOutput((await attack(['whoami'])).stdout);
     expect(seen.capEff).toBe('0000000000000000');

@@ -38,6 +38,11 @@ describe('choosing the sandbox', () => {
     expect(sandbox).toBeInstanceOf(BubblewrapSandbox);
   });
 
+  it('leaves cgroups out when QG_SANDBOX_CGROUPS=off', async () => {
+    const sandbox = await createSandbox({ env: { QG_SANDBOX_CGROUPS: 'off' } });
+    expect(sandbox instanceof BubblewrapSandbox && sandbox.usesCgroups).toBe(false);
+  });
+
   it('refuses with instructions when bubblewrap is missing', async () => {
     const attempt = createSandbox({ env: { QG_BWRAP: '/nonexistent/bwrap' } });
     await expect(attempt).rejects.toBeInstanceOf(SandboxUnavailableError);

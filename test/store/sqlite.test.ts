@@ -1,14 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/store/database.js';
 import { sqliteDependencyCacheIndex, sqliteOnceLedger, sqliteStores } from '../../src/store/sqlite.js';
 import { contractTests } from './contract.js';
+// Loaded for real (not only its types) so coverage sees the contract module.
+import '../../src/store/types.js';
 
-function dir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'qg-store-'));
-}
+import { tempDir as dir } from '../queue/support/helpers.js';
 
 contractTests('SQLite', () => {
   const db = openDatabase(dir());

@@ -80,14 +80,23 @@ export class SqliteJobQueue implements JobQueue {
     try {
       const results = this.table.insertMany(batch, Date.now());
       batch.forEach((item, i) => item.resolve(results[i] ?? { job: item.job, duplicate: false }));
-    } catch (error) {
-      const failure = new Error('could not store the job in the SQLite file: check disk space and DATA_DIR', {
-        cause: error,
-      });
-      for (const item of batch) item.reject(failure);
-      return;
+    } catch {
+      // One bad job (or a full disk) rolled back the whole batch: store them one by one, so only
+      // the enqueues that really fail are rejected.
+      for (const item of batch) this.insertAlone(item);
     }
     for (const wake of this.wakers) wake();
+  }
+
+  private insertAlone(item: Pending): void {
+    try {
+      const [result] = this.table.insertMany([item], Date.now());
+      item.resolve(result ?? { job: item.job, duplicate: false });
+    } catch (error) {
+      item.reject(
+        new Error('could not store the job in the SQLite file: check disk space and DATA_DIR', { cause: error }),
+      );
+    }
   }
 
   /** Cancels the other queued and running jobs with this key; running ones in this process are aborted now, in others at their next lease renewal. */

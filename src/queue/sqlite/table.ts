@@ -112,27 +112,39 @@ export function jobTable(db: StoreDatabase) {
     }),
   );
 
+  // Worker state changes skip the fsync: losing one on a power cut only runs a job again, which
+  // at-least-once delivery allows anyway. The enqueue (the webhook's acknowledgement) keeps it.
+  function relaxed<T>(write: () => T): T {
+    db.pragma('synchronous = NORMAL');
+    try {
+      return write();
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  }
+
   return {
     /** Inserts jobs in one transaction (one fsync); duplicates return the stored job. */
     insertMany: (jobs: NewJob[], now: number) => insertMany(jobs, now),
     /** Fails jobs whose worker died on their extra attempt; returns them. */
-    reap: (now: number) => reap.all({ now, reason: WORKER_DIED_REASON }).map(rowOf),
+    reap: (now: number) => relaxed(() => reap.all({ now, reason: WORKER_DIED_REASON })).map(rowOf),
     /** Takes the next ready job (or one whose lease expired) for `owner`. */
     claim: (owner: string, now: number, leaseMs: number): JobRow | undefined => {
-      const raw = claim.get({ now, owner, until: now + leaseMs });
+      const raw = relaxed(() => claim.get({ now, owner, until: now + leaseMs }));
       return raw === undefined ? undefined : rowOf(raw);
     },
     /** Extends the lease; false when the job was cancelled or taken over. */
-    renew: (id: string, owner: string, until: number) => renew.run({ id, owner, until }).changes === 1,
+    renew: (id: string, owner: string, until: number) => relaxed(() => renew.run({ id, owner, until })).changes === 1,
     /** Marks done, unless cancelled meanwhile. */
-    complete: (id: string, owner: string, now: number) => complete.run({ id, owner, now }).changes === 1,
+    complete: (id: string, owner: string, now: number) => relaxed(() => complete.run({ id, owner, now })).changes === 1,
     /** Puts back for a later attempt. */
     retry: (id: string, owner: string, at: number, error: string, now: number) =>
-      retry.run({ id, owner, at, error, now }).changes === 1,
+      relaxed(() => retry.run({ id, owner, at, error, now })).changes === 1,
     /** Marks failed. */
-    fail: (id: string, owner: string, error: string, now: number) => fail.run({ id, owner, error, now }).changes === 1,
+    fail: (id: string, owner: string, error: string, now: number) =>
+      relaxed(() => fail.run({ id, owner, error, now })).changes === 1,
     /** Gives back on shutdown without spending an attempt. */
-    release: (id: string, owner: string, now: number) => release.run({ id, owner, now }).changes === 1,
+    release: (id: string, owner: string, now: number) => relaxed(() => release.run({ id, owner, now })).changes === 1,
     /** Re-queues jobs this worker id held in an earlier life. */
     recoverOwned: (owner: string, now: number) => recoverOwned.run({ owner, now }).changes,
     /** Cancels queued and running jobs with the key, except one; returns them. */

@@ -24,8 +24,18 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
   };
 }
 
+const made: string[] = [];
+
+/** A fresh folder under the system temp dir, removed when the process exits. */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'qg-queue-'));
+  if (made.length === 0) {
+    process.once('exit', () => {
+      for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qg-queue-'));
+  made.push(dir);
+  return dir;
 }
 
 /** Resolves when `check` returns true, polling; rejects after `timeoutMs` with `what`. */
