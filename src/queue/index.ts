@@ -82,7 +82,13 @@ export async function createQueue(options: CreateQueueOptions): Promise<QueueAnd
   client.on('error', (error: unknown) => log?.warn({ err: error }, 'Redis connection error; reconnecting'));
   const prefix = env.QG_REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX;
   // The dependency cache is files on this machine's disk, so its index stays in the local file.
-  const db = openDatabase(dataDir);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(dataDir);
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
   const queue = new BullJobQueue({ client, url, prefix, tuning, ...(log === undefined ? {} : { log }) });
   return {
     queue,

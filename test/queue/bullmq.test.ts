@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createQueue, type QueueAndStores } from '../../src/queue/index.js';
 import type { QueueTuning } from '../../src/queue/options.js';
 import { RetryableJobError, type WorkerHandle } from '../../src/queue/types.js';
-import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child } from './support/helpers.js';
+import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child, removeTempDirs } from './support/helpers.js';
+
+afterAll(removeTempDirs);
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const FAST: Partial<QueueTuning> = { backoffBaseMs: 10, leaseMs: 1000, maxAttempts: 3 };

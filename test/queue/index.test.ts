@@ -1,9 +1,11 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { concurrencyFrom, createQueue, defaultWorkerId } from '../../src/queue/index.js';
 import { DEFAULT_TUNING, retryDelayMs, tuningFrom } from '../../src/queue/options.js';
-import { makeJob, tempDir, waitFor } from './support/helpers.js';
+import { makeJob, tempDir, waitFor, removeTempDirs } from './support/helpers.js';
+
+afterAll(removeTempDirs);
 
 describe('createQueue', () => {
   it('uses the SQLite file in DATA_DIR when QG_REDIS_URL is unset', async () => {

@@ -1,9 +1,11 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createQueue, type QueueAndStores } from '../../src/queue/index.js';
-import { makeJob, tempDir } from './support/helpers.js';
+import { makeJob, tempDir, removeTempDirs } from './support/helpers.js';
 import { closedPort, startRedisProxy } from './support/proxy.js';
+
+afterAll(removeTempDirs);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

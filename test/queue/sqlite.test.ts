@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import { JobAbortedError } from '../../src/queue/abort.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
@@ -6,7 +6,9 @@ import type { Job } from '../../src/queue/job.js';
 import { tuningFrom, type QueueTuning } from '../../src/queue/options.js';
 import { SqliteJobQueue } from '../../src/queue/sqlite/queue.js';
 import { RetryableJobError, type JobContext, type WorkerHandle } from '../../src/queue/types.js';
-import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child } from './support/helpers.js';
+import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child, removeTempDirs } from './support/helpers.js';
+
+afterAll(removeTempDirs);
 
 const FAST: Partial<QueueTuning> = { backoffBaseMs: 10, leaseMs: 600, pollMs: 20, maxAttempts: 3 };
 

@@ -1,9 +1,11 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { openDatabase } from '../../src/store/database.js';
 import { jobTable, WORKER_DIED_REASON } from '../../src/queue/sqlite/table.js';
-import { makeJob, tempDir } from './support/helpers.js';
+import { makeJob, tempDir, removeTempDirs } from './support/helpers.js';
 // Loaded for real (not only its types) so coverage sees the Job module.
 import '../../src/queue/job.js';
+
+afterAll(removeTempDirs);
 
 const LEASE = 1000;
 

@@ -1,13 +1,14 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../src/store/database.js';
 import { sqliteDependencyCacheIndex, sqliteOnceLedger, sqliteStores } from '../../src/store/sqlite.js';
+import { removeTempDirs, tempDir as dir } from '../queue/support/helpers.js';
 import { contractTests } from './contract.js';
 // Loaded for real (not only its types) so coverage sees the contract module.
 import '../../src/store/types.js';
 
-import { tempDir as dir } from '../queue/support/helpers.js';
+afterAll(removeTempDirs);
 
 contractTests('SQLite', () => {
   const db = openDatabase(dir());

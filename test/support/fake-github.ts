@@ -166,7 +166,7 @@ export class FakeGitHub {
       const text = this.files.get(`${owner}/${repo}@${query.get('ref') ?? 'main'}:${decodeURIComponent(m[1] ?? '')}`);
       if (text === undefined) return send(res, 404, { message: 'Not Found' });
       if ((req.headers.accept ?? '').includes('raw')) {
-        res.writeHead(200, { 'content-type': 'application/vnd.github.raw' }).end(text);
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
         return 200;
       }
       return send(res, 200, { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64'), path: m[1] });

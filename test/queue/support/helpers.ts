@@ -26,16 +26,16 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
 
 const made: string[] = [];
 
-/** A fresh folder under the system temp dir, removed when the process exits. */
+/** A fresh folder under the system temp dir; {@link removeTempDirs} deletes them (call it in `afterAll`). */
 export function tempDir(): string {
-  if (made.length === 0) {
-    process.once('exit', () => {
-      for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-    });
-  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qg-queue-'));
   made.push(dir);
   return dir;
+}
+
+/** Deletes the folders made by {@link tempDir}. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Resolves when `check` returns true, polling; rejects after `timeoutMs` with `what`. */
