@@ -30,7 +30,7 @@ export { shouldDeploy };
 /** GitHub refuses Deployment status descriptions longer than 140 characters (REST API docs). */
 export const MAX_STATUS_DESCRIPTION = 140;
 
-/** What {@link runDeploy} needs. */
+/** What `runDeploy` needs. */
 export interface RunDeployInput {
   /** The push. */
   request: DeployRequest;
@@ -46,7 +46,7 @@ export interface RunDeployInput {
   log: Logger;
   /** Overrides `deploy.dry_run`. */
   dryRun?: boolean;
-  /** The app's public URL of {@link AGENT_CALLBACK_PATH}, for receivers that report back. */
+  /** The app's public URL of `AGENT_CALLBACK_PATH`, for receivers that report back. */
   callbackUrl?: string;
   /** Link shown on the Deployment (the check run). */
   logUrl?: string;
@@ -76,7 +76,7 @@ export async function runDeploy(input: RunDeployInput): Promise<DeployOutcome> {
 
 /**
  * The pipeline's deploy step in one call: decides with {@link shouldDeploy} and, when the push
- * qualifies, runs {@link runDeploy}. A push that does not qualify calls nothing.
+ * qualifies, runs `runDeploy`. A push that does not qualify calls nothing.
  */
 export async function deployOnGreen(
   input: RunDeployInput & { defaultBranch: string; results: readonly GateResult[] },

@@ -85,7 +85,7 @@ export interface FireOptions {
   env: NodeJS.ProcessEnv;
   /** The GitHub Deployment created for this push and target. */
   deploymentId?: number;
-  /** Where the receiver should report the outcome (the app's {@link AGENT_CALLBACK_PATH}). */
+  /** Where the receiver should report the outcome (the app's `AGENT_CALLBACK_PATH`). */
   callbackUrl?: string;
   /** Timeout and backoff of the HTTP call. */
   retry?: Partial<RetryOptions>;
@@ -131,7 +131,7 @@ export interface DeployRecord {
   dryRun: boolean;
 }
 
-/** What {@link runDeploy} did, for the check summary. */
+/** What `runDeploy` did, for the check summary. */
 export interface DeployOutcome {
   /** One record per configured target, in registry order. */
   records: DeployRecord[];

@@ -21,7 +21,7 @@ export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 1800;
 /** Shortest secret accepted: 32 characters, what `openssl rand -hex 16` prints. */
 export const MIN_SECRET_LENGTH = 32;
 
-/** Settings of {@link startDeployAgent}. */
+/** Settings of `startDeployAgent`. */
 export interface DeployAgentOptions {
   /** TCP port (0: any free port). */
   port: number;
