@@ -12,6 +12,7 @@ import type { JobQueue } from '../queue/types.js';
 import { GitHubClient } from '../github/client.js';
 import type { Octokit } from '../github/types.js';
 import { planEvent, type JobPlan } from './events.js';
+import type { Traffic } from './limiter.js';
 
 /** The webhook events the app subscribes to (the same list is in `app.yml`). */
 export const HANDLED_EVENTS = ['pull_request', 'push', 'check_suite', 'check_run'] as const;
@@ -26,6 +27,10 @@ export interface AppDeps {
   onAcknowledged?(event: string, seconds: number): void;
   /** Makes job ids (tests pass a counter). */
   newId?: () => string;
+  /** Runs background GitHub calls behind the answers (see `createLimiter`). */
+  background: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Deliveries being handled, which background work waits for. */
+  traffic?: Traffic;
 }
 
 /** An error whose `status` becomes the webhook's HTTP answer (Probot's middleware reads it). */
@@ -104,7 +109,8 @@ async function handle(context: Context, deps: AppDeps): Promise<void> {
   }
   log.info({ repo: `${job.owner}/${job.repo}`, sha: job.sha, trigger: job.trigger, gates: job.gates }, 'job stored');
   const octokit = context.octokit as unknown as Octokit;
-  const creating = createCheckRuns(job, octokit, deps.queue);
+  // After the answers: a burst of deliveries creates its checks once answered, a few jobs at a time.
+  const creating = deps.background(() => createCheckRuns(job, octokit, deps.queue));
   deps.pendingCheckRuns.set(job.id, creating);
   void creating
     .catch((error: unknown) => log.warn({ err: error }, 'could not create the queued check runs; the worker will create them'))
@@ -115,9 +121,22 @@ async function handle(context: Context, deps: AppDeps): Promise<void> {
   }
 }
 
+/**
+ * Jobs whose `queued` check runs are created at once: enough to keep up with a steady stream, few
+ * enough that a burst of deliveries is answered before its checks are created.
+ */
+export const CHECK_RUN_CREATION_CONCURRENCY = 4;
+
 /** The app function Probot loads. */
 export function qualityGatesApp(deps: AppDeps): ApplicationFunction {
   return (app: Probot) => {
-    app.on([...HANDLED_EVENTS], (context) => handle(context as unknown as Context, deps));
+    app.on([...HANDLED_EVENTS], async (context) => {
+      if (deps.traffic) deps.traffic.inflight += 1;
+      try {
+        await handle(context as unknown as Context, deps);
+      } finally {
+        if (deps.traffic) deps.traffic.inflight -= 1;
+      }
+    });
   };
 }

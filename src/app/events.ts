@@ -79,9 +79,18 @@ function repoFields(payload: Obj): Omit<Job, 'id' | 'deliveryId' | 'trigger' | '
   return { installationId, owner, repo, defaultBranch };
 }
 
-function keys(job: Job, supersedeKey?: string): JobPlan {
-  const dedupKey = [job.deliveryId, `${job.owner}/${job.repo}`, job.sha, job.gates.join(','), job.trigger].join('|');
-  return { kind: 'job', job, dedupKey, ...(supersedeKey ? { supersedeKey } : {}) };
+/**
+ * GitHub announces every branch push twice to an app with checks: as `push` and as
+ * `check_suite.requested`. Both get this key — the commit and the branch, not the delivery — so
+ * whichever arrives first runs and the other is a duplicate.
+ */
+function branchCommitKey(job: Job): string {
+  return ['branch-commit', `${job.owner}/${job.repo}`, job.sha, job.ref ?? '', job.gates.join(',')].join('|');
+}
+
+function keys(job: Job, options: { supersedeKey?: string; dedupKey?: string } = {}): JobPlan {
+  const dedupKey = options.dedupKey ?? [job.deliveryId, `${job.owner}/${job.repo}`, job.sha, job.gates.join(','), job.trigger].join('|');
+  return { kind: 'job', job, dedupKey, ...(options.supersedeKey ? { supersedeKey: options.supersedeKey } : {}) };
 }
 
 interface Base {
@@ -111,7 +120,7 @@ function fromPullRequest(payload: Obj, base: Base): EventPlan {
   }
   const pullRequest = { number, baseSha: String(baseRef?.sha), baseRef: String(baseRef?.ref), headRef: str(head?.ref) ?? '' };
   const job = build(base, fields, 'pull_request', sha, [...GATE_NAMES], { pullRequest });
-  return keys(job, `${fields.owner}/${fields.repo}#${number}`);
+  return keys(job, { supersedeKey: `${fields.owner}/${fields.repo}#${number}` });
 }
 
 function fromPush(payload: Obj, base: Base): EventPlan {
@@ -123,7 +132,7 @@ function fromPush(payload: Obj, base: Base): EventPlan {
   const sha = str(payload.after);
   if (!sha || /^0+$/.test(sha)) return { kind: 'malformed', reason: 'push without an `after` commit' };
   const job = build(base, fields, 'push', sha, [...GATE_NAMES], { ref });
-  return keys(job, `${fields.owner}/${fields.repo}@${ref}`);
+  return keys(job, { supersedeKey: `${fields.owner}/${fields.repo}@${ref}`, dedupKey: branchCommitKey(job) });
 }
 
 function fromCheckSuite(payload: Obj, base: Base): EventPlan {
@@ -138,6 +147,10 @@ function fromCheckSuite(payload: Obj, base: Base): EventPlan {
   if (!sha) return { kind: 'malformed', reason: 'check_suite head sha missing' };
   const branch = str(suite?.head_branch);
   const job = build(base, fields, 'check_suite', sha, [...GATE_NAMES], branch ? { ref: `refs/heads/${branch}` } : {});
+  // "Re-run all checks" must run again; a new suite is the same work as the push that caused it.
+  if (action === 'requested' && branch) {
+    return keys(job, { supersedeKey: `${fields.owner}/${fields.repo}@refs/heads/${branch}`, dedupKey: branchCommitKey(job) });
+  }
   return keys(job);
 }
 

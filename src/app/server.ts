@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, createProbot, run, ProbotOctokit, type Probot } from 'probot';
 import type { GateName } from '../gates/types.js';
 import type { Octokit } from '../github/types.js';
-import { qualityGatesApp } from './app.js';
+import { CHECK_RUN_CREATION_CONCURRENCY, qualityGatesApp } from './app.js';
+import { createLimiter } from './limiter.js';
 import { createRoutes } from './routes.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { markDeployment } from './deployment-callback.js';
@@ -34,7 +35,11 @@ export const DEFAULT_PORT = 3000;
  * installation, which would keep the `queued` checks of a burst of pull requests waiting for minutes.
  * GitHub's own rate-limit answers are still retried by the retry plugin.
  */
-export const AppOctokit: typeof ProbotOctokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
+export const AppOctokit: typeof ProbotOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  // A function, not an object: Probot passes its own `throttle` options later and would replace ours.
+  throttle: { ...(options.throttle as object | undefined), enabled: false },
+}));
 
 function hasCredentials(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.APP_ID) && Boolean(env.PRIVATE_KEY ?? env.PRIVATE_KEY_PATH);
@@ -81,9 +86,12 @@ async function buildHandler(probot: Probot, runtime: Runtime, env: NodeJS.Proces
       : {}),
     log: probot.log,
   });
+  const traffic = { inflight: 0 };
   const webhooks = await createNodeMiddleware(qualityGatesApp({
       queue: runtime.queued.queue,
       pendingCheckRuns,
+      background: createLimiter(CHECK_RUN_CREATION_CONCURRENCY, traffic),
+      traffic,
       onAcknowledged: (event, seconds) => runtime.metrics.webhookAck.observe({ event, status: '200' }, seconds),
     }), {
     probot,

@@ -5,18 +5,21 @@
  */
 import type { Logger } from '../gates/types.js';
 
-/** Registers the stop handlers once for a service; a second signal exits at once. */
-export function closeOnSignals(close: () => Promise<void>, log: Logger): void {
+/**
+ * Registers the stop handlers once for a service; a second signal exits at once.
+ * @param exit Ends the process (tests pass their own).
+ */
+export function closeOnSignals(close: () => Promise<void>, log: Logger, exit: (code: number) => void = (code) => process.exit(code)): void {
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) process.exit(1);
+    if (stopping) return exit(1);
     stopping = true;
     log.info({ signal }, 'stopping');
     close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         log.warn({ err: error }, 'error while stopping');
-        process.exit(1);
+        exit(1);
       },
     );
   };

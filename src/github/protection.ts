@@ -11,7 +11,8 @@ function statusOf(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : undefined;
 }
 
-async function protectionContexts(octokit: Octokit, ref: RepoRef & { branch: string }): Promise<string[]> {
+/** Contexts classic branch protection requires; undefined when the app may not read it (no `administration: read`). */
+async function protectionContexts(octokit: Octokit, ref: RepoRef & { branch: string }): Promise<string[] | undefined> {
   try {
     const { data } = await octokit.rest.repos.getStatusChecksProtection({
       owner: ref.owner,
@@ -22,6 +23,7 @@ async function protectionContexts(octokit: Octokit, ref: RepoRef & { branch: str
   } catch (error) {
     // 404: the branch is not protected or has no required status checks.
     if (statusOf(error) === 404) return [];
+    if (statusOf(error) === 403) return undefined;
     throw error;
   }
 }
@@ -46,9 +48,12 @@ export async function requiredStatusChecks(
   ref: RepoRef & { branch: string },
 ): Promise<RequiredChecksState> {
   try {
-    const contexts = [...(await protectionContexts(octokit, ref)), ...(await rulesetContexts(octokit, ref))];
+    const [protection, rulesets] = await Promise.all([protectionContexts(octokit, ref), rulesetContexts(octokit, ref)]);
+    const contexts = [...(protection ?? []), ...rulesets];
     const ours = GATE_NAMES.map(checkName).filter((name) => contexts.includes(name));
-    return { state: ours.length === GATE_NAMES.length ? 'required' : 'not-required', contexts: ours };
+    if (ours.length === GATE_NAMES.length) return { state: 'required', contexts: ours };
+    if (protection === undefined) return { state: 'unknown', reason: 'the app may not read branch protection (grant `administration: read`)' };
+    return { state: 'not-required', contexts: ours };
   } catch (error) {
     return { state: 'unknown', reason: `GitHub answered ${statusOf(error) ?? 'an error'} when asked for the branch rules` };
   }

@@ -9,6 +9,16 @@ import type { Job } from '../queue/job.js';
 import type { CheckConclusion, CheckOutput } from '../github/types.js';
 import type { PipelineDeps } from './deps.js';
 
+/**
+ * How long after a webhook a worker waits for the web process to create the job's `queued` checks
+ * before creating the missing ones itself (the web process creates them right after the answer; a
+ * few hundred milliseconds under load).
+ */
+export const CHECK_RUN_SETTLE_MS = 5_000;
+
+/** How often a worker looks for them meanwhile. */
+const CHECK_RUN_POLL_MS = 250;
+
 /** Check-run ids of a job, one per gate it runs. */
 export type CheckRunIds = Partial<Record<GateName, number>>;
 
@@ -17,12 +27,16 @@ export type CheckRunIds = Partial<Record<GateName, number>>;
  * already on GitHub under the job's external id (a worker that died after creating them), and new
  * ones for whatever is still missing.
  */
-export async function ensureCheckRuns(job: Job, deps: PipelineDeps): Promise<CheckRunIds> {
+export async function ensureCheckRuns(job: Job, deps: PipelineDeps, now: () => number = Date.now): Promise<CheckRunIds> {
   let ids: CheckRunIds = { ...job.checkRunIds };
   const pending = deps.pendingCheckRuns?.get(job.id);
   if (pending && missing(job, ids).length > 0) ids = { ...ids, ...(await pending.catch(() => ({}))) };
-  if (missing(job, ids).length > 0) {
+  // A worker in another process may take the job while the web process is still creating its checks:
+  // look on GitHub until they appear, or until the web process has had time enough to create them.
+  while (missing(job, ids).length > 0) {
     ids = { ...(await deps.github.findCheckRuns({ owner: job.owner, repo: job.repo, sha: job.sha, externalId: job.id })), ...ids };
+    if (missing(job, ids).length === 0 || now() - job.receivedAt >= CHECK_RUN_SETTLE_MS) break;
+    await new Promise((resolve) => setTimeout(resolve, CHECK_RUN_POLL_MS));
   }
   for (const gate of missing(job, ids)) {
     ids[gate] = await deps.github.createCheckRun({ owner: job.owner, repo: job.repo, gate, headSha: job.sha, externalId: job.id });

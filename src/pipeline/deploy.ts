@@ -10,9 +10,12 @@ import { AGENT_CALLBACK_PATH, type DeployOutcome } from '../deploy/types.js';
 import type { Job } from '../queue/job.js';
 import type { PipelineDeps } from './deps.js';
 
-/** Whether the job is a push that may deploy (so its checks wait for the deploy to report it). */
+/**
+ * Whether the job is a branch push that may deploy (so its checks wait for the deploy to report it).
+ * A push may arrive as `check_suite.requested` first (the two are one job), so both triggers count.
+ */
 export function mayDeploy(job: Job, config: Config): boolean {
-  return job.trigger === 'push' && job.ref !== undefined && config.deploy !== undefined;
+  return (job.trigger === 'push' || job.trigger === 'check_suite') && job.ref !== undefined && config.deploy !== undefined;
 }
 
 /** One summary line per target. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, Probot } from 'probot';
 import { qualityGatesApp } from '../../src/app/app.js';
 import { AppOctokit } from '../../src/app/server.js';
+import { createLimiter } from '../../src/app/limiter.js';
 import type { GateName } from '../../src/gates/types.js';
 import type { Job } from '../../src/queue/job.js';
 import type { JobQueue } from '../../src/queue/types.js';
@@ -56,7 +57,7 @@ describe('qualityGatesApp', () => {
   beforeAll(async () => {
     github = await startFakeGitHub();
     const probot = new Probot({ appId: 1, privateKey: throwawayKey(), secret: WEBHOOK_SECRET, baseUrl: `http://${github.host}/api/v3`, Octokit: AppOctokit, logLevel: 'fatal' });
-    const middleware = await createNodeMiddleware(qualityGatesApp({ queue: mem.queue, pendingCheckRuns: pending, newId: () => `job-${String(++ids)}` }), { probot });
+    const middleware = await createNodeMiddleware(qualityGatesApp({ queue: mem.queue, pendingCheckRuns: pending, newId: () => `job-${String(++ids)}`, background: createLimiter(2) }), { probot });
     server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
@@ -84,7 +85,6 @@ describe('qualityGatesApp', () => {
     const payload = pullRequestPayload({ owner: 'o', repo: 'r', number: 1, sha: '2'.repeat(40), baseSha: '0'.repeat(40), action: 'synchronize' });
     expect((await deliver(url, 'pull_request', payload, WEBHOOK_SECRET)).status).toBe(200);
     expect(mem.jobs.get('job-1')?.state).toBe('cancelled');
-    await new Promise((r) => setTimeout(r, 1000)); console.log(github.requests.map((r) => r.method + ' ' + r.path + ' ' + String(r.status)));
     await until(() => github.runsFor('1'.repeat(40)).every((r) => r.conclusion === 'cancelled'));
   });
 

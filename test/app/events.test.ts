@@ -61,6 +61,19 @@ describe('planEvent', () => {
     expect(p.job).toMatchObject({ trigger: 'check_suite', sha: (payload.check_suite as { head_sha: string }).head_sha, gates: ['lint', 'coverage', 'docs'] });
   });
 
+  it('gives a push and the check_suite.requested it causes the same dedup key, and a re-run all checks a new one', () => {
+    const suite = examplePayload('check_suite', 'requested');
+    const { head_sha: sha, head_branch: branch } = suite.check_suite as { head_sha: string; head_branch: string };
+    const push = examplePayload('push');
+    Object.assign(push, { ref: `refs/heads/${branch}`, deleted: false, after: sha, repository: suite.repository, installation: suite.installation });
+    const fromPush = job(plan('push', push, 'd-push'));
+    const fromSuite = job(plan('check_suite', suite, 'd-suite'));
+    expect(fromSuite.dedupKey).toBe(fromPush.dedupKey);
+    expect(fromSuite.supersedeKey).toBe(fromPush.supersedeKey);
+    const rerun = job(plan('check_suite', examplePayload('check_suite', 'rerequested'), 'd-rerun'));
+    expect(rerun.dedupKey).toContain('d-rerun');
+  });
+
   it('ignores check_suite.completed', () => {
     expect(plan('check_suite', examplePayload('check_suite', 'completed')).kind).toBe('ignored');
   });

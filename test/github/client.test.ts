@@ -130,7 +130,11 @@ describe('GitHubClient', () => {
     nock(API).get('/repos/o/r/rules/branches/dev').reply(404, { message: 'Not Found' });
     await expect(client().requiredStatusChecks({ ...repo, branch: 'dev' })).resolves.toEqual({ state: 'not-required', contexts: [] });
     nock(API).get('/repos/o/r/branches/x/protection/required_status_checks').reply(403, { message: 'Resource not accessible by integration' });
-    await expect(client().requiredStatusChecks({ ...repo, branch: 'x' })).resolves.toMatchObject({ state: 'unknown', reason: expect.stringContaining('403') as unknown });
+    nock(API).get('/repos/o/r/rules/branches/x').reply(200, []);
+    await expect(client().requiredStatusChecks({ ...repo, branch: 'x' })).resolves.toMatchObject({ state: 'unknown', reason: expect.stringContaining('administration') as unknown });
+    nock(API).get('/repos/o/r/branches/y/protection/required_status_checks').reply(500, { message: 'boom' });
+    nock(API).get('/repos/o/r/rules/branches/y').reply(200, []);
+    await expect(client().requiredStatusChecks({ ...repo, branch: 'y' })).resolves.toMatchObject({ state: 'unknown', reason: expect.stringContaining('500') as unknown });
   });
 
   it('reads a commit tree and creates deployments and their statuses', async () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runJob } from '../../src/pipeline/run-job.js';
+import { ensureCheckRuns } from '../../src/pipeline/checks.js';
 import { embedMetrics } from '../../src/report/embed.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { fixture } from '../e2e/helpers.js';
-import { jobFor, leftovers, passing, pipelineDeps, stubGates } from './helpers.js';
+import { fakeClient, jobFor, leftovers, passing, pipelineDeps, stubGates } from './helpers.js';
 
 const sha = (n: number) => String(n).padStart(40, 'a');
 
@@ -98,5 +99,37 @@ describe('runJob', () => {
     const runs = github.runsFor(sha(8));
     expect(runs.map((r) => r.conclusion)).toEqual(['success', 'success', 'failure']);
     expect(runs[0]?.output.summary).toContain('not triggered');
+  });
+});
+
+describe('ensureCheckRuns', () => {
+  let github: FakeGitHub;
+  beforeAll(async () => {
+    github = await startFakeGitHub();
+  });
+  afterAll(async () => {
+    await github.close();
+  });
+
+  it('waits for the check runs another process is still creating instead of creating a second set', async () => {
+    const job = jobFor(sha(20));
+    const deps = await pipelineDeps(github);
+    const web = fakeClient(github);
+    await web.createCheckRun({ owner: 'o', repo: 'r', gate: 'lint', headSha: job.sha, externalId: job.id });
+    setTimeout(() => {
+      void web.createCheckRun({ owner: 'o', repo: 'r', gate: 'coverage', headSha: job.sha, externalId: job.id });
+      void web.createCheckRun({ owner: 'o', repo: 'r', gate: 'docs', headSha: job.sha, externalId: job.id });
+    }, 400);
+    const ids = await ensureCheckRuns(job, deps);
+    expect(Object.keys(ids).sort()).toEqual(['coverage', 'docs', 'lint']);
+    expect(github.runsFor(job.sha)).toHaveLength(3);
+  });
+
+  it('creates the missing ones once the web process had time enough', async () => {
+    const job = jobFor(sha(21), { receivedAt: Date.now() - 60_000 });
+    const deps = await pipelineDeps(github);
+    const ids = await ensureCheckRuns(job, deps);
+    expect(Object.keys(ids)).toHaveLength(3);
+    expect(github.runsFor(job.sha).map((r) => r.external_id)).toEqual([job.id, job.id, job.id]);
   });
 });

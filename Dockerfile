@@ -1,0 +1,45 @@
+# quality-gates: the GitHub App (web + in-process workers) in one image.
+# Build:  docker build -t quality-gates .
+# Run:    see docs/deployment.md (bubblewrap needs three --security-opt flags, docs/sandbox.md).
+FROM node:20-slim
+
+# bubblewrap isolates repository code; git, Python and its tools serve the Python toolchains
+# (flake8, coverage.py, pytest); ca-certificates for HTTPS to GitHub and deploy targets.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      bubblewrap ca-certificates git \
+      python3 python3-venv python3-pip flake8 python3-coverage python3-pytest \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# Dependencies first, so code changes do not reinstall them. tsx and typescript are runtime
+# dependencies: bin/quality-gates.js runs the TypeScript sources directly, no build step.
+# Scripts are skipped (`prepare` would build), then only the native module that needs one is rebuilt.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts \
+ && npm rebuild better-sqlite3 esbuild \
+ && npm cache clean --force
+
+COPY bin ./bin
+COPY src ./src
+COPY assets ./assets
+COPY app.yml ./app.yml
+
+# Non-root: the app's own files stay read-only to it; /data holds the job store and caches; /app is
+# writable only so Probot's first-run setup can write .env.
+RUN mkdir -p /data \
+ && chown node:node /data /app
+USER node
+
+ENV DATA_DIR=/data \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    LOG_FORMAT=json
+VOLUME ["/data"]
+EXPOSE 3000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+CMD ["node", "bin/quality-gates.js", "serve"]

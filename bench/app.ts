@@ -1,0 +1,220 @@
+/**
+ * The app's webhook path under load: time to acknowledge a pull_request delivery, and time from sending
+ * it until its three check runs exist as `queued` on (a fake) GitHub — at a steady 50 deliveries per
+ * second and for a burst of 100 at once. In the same run, a Probot app whose handler does nothing
+ * (started like `probot run`) gives the floor Probot itself sets. Everything is on loopback; the app
+ * runs as `npm start` runs it, with `QG_WORKERS=0` so that no gate competes for the CPU.
+ *
+ * `node --import ./bin/register.js bench/app.ts` (or `npm run bench app`).
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from 'probot';
+import { APP_ROOT } from '../src/paths.js';
+import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.js';
+import { throwawayKey } from '../test/support/app-process.js';
+import { pullRequestPayload } from '../test/support/webhooks.js';
+
+const SECRET = 'bench-secret';
+/** Steady load: deliveries per second, and for how long. */
+const STEADY_RATE = 50;
+const STEADY_SECONDS = 10;
+/** Burst size. */
+const BURST = 100;
+/** Deliveries sent before measuring (JIT, token cache, SQLite pages). */
+const WARMUP = 30;
+/** How long to wait for the last check runs to appear. */
+const QUEUED_TIMEOUT_MS = 30_000;
+
+interface Sample {
+  ackMs: number;
+  queuedMs?: number;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function waitForPort(child: ChildProcess, pattern: RegExp): Promise<number> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = pattern.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${String(code)}:\n${out}`)));
+  });
+}
+
+function serverEnv(github: FakeGitHub, dataDir: string, port: number): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    APP_ID: '1',
+    PRIVATE_KEY: throwawayKey(),
+    WEBHOOK_SECRET: SECRET,
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: 'http',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    QG_WORKERS: '0',
+    QG_REDELIVER: '0',
+    NODE_ENV: 'production',
+  };
+}
+
+async function startOurs(github: FakeGitHub, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(APP_ROOT, 'bin', 'quality-gates.js'), 'serve'], { env: serverEnv(github, dataDir, 0), stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await waitForPort(child, /"port":(\d+)[^\n]*quality-gates listening/);
+  return { url: `http://127.0.0.1:${String(port)}`, child };
+}
+
+async function startBaseline(github: FakeGitHub, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, ['--import', path.join(APP_ROOT, 'bin', 'register.js'), fileURLToPath(import.meta.url), '--serve-baseline'], {
+    env: serverEnv(github, dataDir, port),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await waitForPort(child, /Listening on http:\/\/[^:]+:(\d+)/);
+  return { url: `http://127.0.0.1:${String(port)}`, child };
+}
+
+/** Sends one signed pull_request delivery for a fresh head sha; resolves with the ack time and the send time. */
+async function send(url: string, number: number): Promise<{ sha: string; sentAt: number; ackMs: number }> {
+  const sha = createHmac('sha1', 'bench').update(`${String(number)}-${randomUUID()}`).digest('hex');
+  const payload = pullRequestPayload({ owner: 'bench', repo: 'app', number, sha, baseSha: '0'.repeat(40) });
+  const body = JSON.stringify(payload);
+  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  const sentAt = performance.now();
+  const response = await fetch(`${url}/api/github/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature },
+    body,
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`delivery answered ${String(response.status)}`);
+  return { sha, sentAt, ackMs: performance.now() - sentAt };
+}
+
+/** The time the third check run of `sha` was created, relative to `sentAt` (performance clock). */
+async function queuedAfter(github: FakeGitHub, sha: string, sentAt: number, offset: number): Promise<number | undefined> {
+  const deadline = Date.now() + QUEUED_TIMEOUT_MS;
+  for (;;) {
+    const runs = github.runsFor(sha);
+    if (runs.length >= 3) return Math.max(...runs.map((r) => r.created_at)) - offset - sentAt;
+    if (Date.now() > deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+let counter = 1;
+
+async function steady(url: string, github: FakeGitHub | undefined): Promise<Sample[]> {
+  const interval = 1000 / STEADY_RATE;
+  const total = STEADY_RATE * STEADY_SECONDS;
+  const start = performance.now();
+  const pending: Promise<Sample>[] = [];
+  // Date.now() − performance.now(): maps the fake's wall-clock stamps onto the performance clock.
+  const offset = Date.now() - performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      send(url, counter++).then(async ({ sha, sentAt, ackMs }) => {
+        const queuedMs = github ? await queuedAfter(github, sha, sentAt, offset) : undefined;
+        return { ackMs, ...(queuedMs !== undefined ? { queuedMs } : {}) };
+      }),
+    );
+  }
+  return Promise.all(pending);
+}
+
+async function burst(url: string, github: FakeGitHub | undefined): Promise<Sample[]> {
+  const offset = Date.now() - performance.now();
+  return Promise.all(
+    Array.from({ length: BURST }, () =>
+      send(url, counter++).then(async ({ sha, sentAt, ackMs }) => {
+        const queuedMs = github ? await queuedAfter(github, sha, sentAt, offset) : undefined;
+        return { ackMs, ...(queuedMs !== undefined ? { queuedMs } : {}) };
+      }),
+    ),
+  );
+}
+
+function row(name: string, samples: Sample[]): string {
+  const acks = samples.map((s) => s.ackMs);
+  const queued = samples.flatMap((s) => (s.queuedMs === undefined ? [] : [s.queuedMs]));
+  const fmt = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(1));
+  return `| ${name} | ${String(samples.length)} | ${fmt(percentile(acks, 50))} | ${fmt(percentile(acks, 99))} | ${fmt(percentile(queued, 50))} | ${fmt(percentile(queued, 99))} |`;
+}
+
+async function measure(start: (github: FakeGitHub, dataDir: string) => Promise<{ url: string; child: ChildProcess }>, withChecks: boolean) {
+  const github = await startFakeGitHub();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'qg-bench-app-'));
+  const server = await start(github, dataDir);
+  try {
+    await Promise.all(Array.from({ length: WARMUP }, () => send(server.url, counter++)));
+    const steadySamples = await steady(server.url, withChecks ? github : undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const burstSamples = await burst(server.url, withChecks ? github : undefined);
+    return { steadySamples, burstSamples };
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    await github.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the benchmark and prints its table. */
+export async function main(): Promise<void> {
+  const baseline = await measure(startBaseline, false);
+  const ours = await measure(startOurs, true);
+  const lines = [
+    `Webhook path, pull_request deliveries (${String(Math.round(JSON.stringify(pullRequestPayload({ owner: 'bench', repo: 'app', number: 1, sha: '1'.repeat(40), baseSha: '0'.repeat(40) })).length / 1024))} KB), loopback, ${String(os.availableParallelism())} cores. Times in ms.`,
+    '',
+    '| scenario | deliveries | ack p50 | ack p99 | 3 checks queued p50 | 3 checks queued p99 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    row(`baseline Probot (no-op handler), steady ${String(STEADY_RATE)}/s`, baseline.steadySamples),
+    row(`quality-gates, steady ${String(STEADY_RATE)}/s`, ours.steadySamples),
+    row(`baseline Probot (no-op handler), burst ${String(BURST)}`, baseline.burstSamples),
+    row(`quality-gates, burst ${String(BURST)}`, ours.burstSamples),
+    '',
+    `Targets: ack p99 ≤ 1.2 × baseline in both cases; 3 checks queued p99 ≤ 500 ms at ${String(STEADY_RATE)}/s.`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The floor: Probot verifying, parsing and dispatching the same events to handlers that do nothing. */
+async function serveBaseline(): Promise<void> {
+  await run(
+    (app) => {
+      app.on(['pull_request', 'push', 'check_suite', 'check_run'], async () => undefined);
+    },
+    { env: process.env },
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--serve-baseline')) await serveBaseline();
+  else await main();
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { APP_ROOT } from '../../src/paths.js';
+import { HEALTH_PATH } from '../../src/app/routes.js';
+
+const dockerfile = readFileSync(path.join(APP_ROOT, 'Dockerfile'), 'utf8');
+const dockerignore = readFileSync(path.join(APP_ROOT, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'));
+
+/** Sources of every COPY instruction (all but the last word; flags such as --chown skipped). */
+function copySources(): string[] {
+  return dockerfile
+    .split('\n')
+    .filter((line) => /^COPY\s/.test(line))
+    .flatMap((line) => line.trim().split(/\s+/).slice(1).filter((word) => !word.startsWith('--')).slice(0, -1));
+}
+
+describe('Dockerfile', () => {
+  it('copies only files and folders that exist and that .dockerignore lets through', () => {
+    const sources = copySources();
+    expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'bin', 'src', 'assets', 'app.yml']));
+    for (const source of sources) {
+      expect({ source, exists: existsSync(path.join(APP_ROOT, source)) }).toEqual({ source, exists: true });
+      expect({ source, ignored: dockerignore.includes(source) }).toEqual({ source, ignored: false });
+    }
+  });
+
+  it('health-checks a route the app serves', () => {
+    const healthcheck = dockerfile.split('\nHEALTHCHECK')[1] ?? '';
+    expect(healthcheck).toContain(`'${HEALTH_PATH}'`);
+  });
+
+  it('starts the app the way `npm start` does, as a non-root user, with bubblewrap installed', () => {
+    const pkg = JSON.parse(readFileSync(path.join(APP_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('node bin/quality-gates.js serve');
+    expect(dockerfile).toContain('CMD ["node", "bin/quality-gates.js", "serve"]');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/bubblewrap/);
+    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
+    expect(dockerfile).toContain('npm ci --omit=dev');
+  });
+
+  it('ships the runtime TypeScript tools as production dependencies', () => {
+    const pkg = JSON.parse(readFileSync(path.join(APP_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['tsx', 'typescript', 'probot']));
+  });
+});
