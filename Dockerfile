@@ -24,6 +24,7 @@ RUN npm ci --omit=dev --ignore-scripts \
 COPY bin ./bin
 COPY src ./src
 COPY assets ./assets
+COPY docs/configuration.md ./docs/configuration.md
 COPY app.yml ./app.yml
 
 # Non-root: the app's own files stay read-only to it; /data holds the job store and caches; /app is

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AGENT_CALLBACK_PATH, handleAgentCallback } from '../deploy/callback.js';
 import type { Logger } from '../gates/types.js';
+import { CONFIG_DOCS_PATH } from '../pipeline/report.js';
 
 /** Path of the health endpoint (the Dockerfile's HEALTHCHECK calls it). */
 export const HEALTH_PATH = '/healthz';
@@ -40,6 +41,8 @@ export interface RouteDeps {
     secret: string;
     mark(report: { owner: string; repo: string; deploymentId: number; state: 'success' | 'failure'; description: string }): Promise<void>;
   };
+  /** Reads the configuration reference served at `CONFIG_DOCS_PATH`. */
+  configDocs?: () => Promise<string>;
   /** Errors of the routes. */
   log: Logger;
 }
@@ -93,6 +96,9 @@ export function createRoutes(deps: RouteDeps): RouteHandler {
       return send(res, 200, body, contentType);
     }
     if (pathname === AGENT_CALLBACK_PATH) return callback(req, res, deps);
+    if (pathname === CONFIG_DOCS_PATH && req.method === 'GET' && deps.configDocs) {
+      return send(res, 200, await deps.configDocs(), 'text/markdown; charset=utf-8');
+    }
     return false;
   };
 }

@@ -5,6 +5,9 @@
  * @module
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { APP_ROOT } from '../paths.js';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, createProbot, run, ProbotOctokit, type Probot } from 'probot';
@@ -84,6 +87,7 @@ async function buildHandler(probot: Probot, runtime: Runtime, env: NodeJS.Proces
     ...(env.DEPLOY_WEBHOOK_SECRET
       ? { deploymentStatus: { secret: env.DEPLOY_WEBHOOK_SECRET, mark: (report) => markDeployment(probot, report) } }
       : {}),
+    configDocs: () => readFile(path.join(APP_ROOT, 'docs', 'configuration.md'), 'utf8'),
     log: probot.log,
   });
   const traffic = { inflight: 0 };

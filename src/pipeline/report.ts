@@ -5,7 +5,7 @@
  * @module
  */
 import { GATE_NAMES, type GateResult } from '../gates/types.js';
-import { embedMetrics, renderSummary, renderText, truncateMarkdown } from '../report/markdown.js';
+import { renderSummary, renderText, truncateMarkdown } from '../report/markdown.js';
 import { toAnnotations } from '../report/annotations.js';
 import { checkName, type CheckOutput, type RequiredChecksState } from '../github/types.js';
 
@@ -26,9 +26,24 @@ export function enforcementNote(branch: string, required: RequiredChecksState): 
   );
 }
 
-/** The check-run output of one gate result. */
-export function checkOutput(result: GateResult, notes: readonly string[]): CheckOutput {
-  const summary = `${renderSummary(result, { configDocsUrl: CONFIG_DOCS_URL, notes: [...notes] })}\n\n${embedMetrics(result)}`;
+/**
+ * Path where the app serves `docs/configuration.md` of its own version, linked from every check
+ * summary when `QG_PUBLIC_URL` is set: the maintainer reads the keys of exactly the version that judged.
+ */
+export const CONFIG_DOCS_PATH = '/quality-gates/docs/configuration.md';
+
+/**
+ * Where a summary links for the config keys: the reference the app itself serves when its public URL
+ * is known (the same version that judged), else the project's published copy.
+ */
+export function configDocsUrl(publicUrl: string | undefined): string {
+  if (!publicUrl) return CONFIG_DOCS_URL;
+  return `${publicUrl.replace(/\/+$/, '')}${CONFIG_DOCS_PATH}`;
+}
+
+/** The check-run output of one gate result (the summary already carries the embedded metrics). */
+export function checkOutput(result: GateResult, notes: readonly string[], docsUrl = CONFIG_DOCS_URL): CheckOutput {
+  const summary = renderSummary(result, { configDocsUrl: docsUrl, notes: [...notes] });
   const text = renderText(result);
   return { title: result.title, summary, ...(text ? { text } : {}), annotations: toAnnotations(result.findings) };
 }

@@ -12,7 +12,7 @@ import { completeAll, completeCheck, ensureCheckRuns, startCheck, type CheckRunI
 import { loadJobConfig } from './config.js';
 import { prepareWorkspace } from './workspace.js';
 import { baseLinesPct, pullRequestChangedLines, runJobGates } from './gates.js';
-import { checkOutput, enforcementNote, failureOutput } from './report.js';
+import { checkOutput, configDocsUrl, enforcementNote, failureOutput } from './report.js';
 import { deployStep, mayDeploy } from './deploy.js';
 import { resultCacheKey, toolVersions } from './cache-key.js';
 import type { JobOutcome, PipelineDeps } from './deps.js';
@@ -55,7 +55,7 @@ async function cacheKeyOf(job: Job, deps: PipelineDeps, config: Config): Promise
 
 async function completeResults(job: Job, deps: PipelineDeps, ids: CheckRunIds, results: GateResult[], notes: string[]): Promise<void> {
   for (const result of results) {
-    await completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes));
+    await completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes, configDocsUrl(deps.publicUrl)));
   }
 }
 
@@ -94,7 +94,7 @@ export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal):
       onGateStart: (gate) => void pending.push(startCheck(job, deps, ids, gate)),
       onGateResult: (result) => {
         deps.onGateResult?.(result);
-        if (!deferred) pending.push(completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes)));
+        if (!deferred) pending.push(completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes, configDocsUrl(deps.publicUrl))));
       },
     });
     await Promise.all(pending);

@@ -112,15 +112,15 @@ describe('ensureCheckRuns', () => {
   });
 
   it('waits for the check runs another process is still creating instead of creating a second set', async () => {
-    const job = jobFor(sha(20));
+    const job = jobFor(sha(20), { receivedAt: Date.now() });
     const deps = await pipelineDeps(github);
     const web = fakeClient(github);
     await web.createCheckRun({ owner: 'o', repo: 'r', gate: 'lint', headSha: job.sha, externalId: job.id });
-    setTimeout(() => {
-      void web.createCheckRun({ owner: 'o', repo: 'r', gate: 'coverage', headSha: job.sha, externalId: job.id });
-      void web.createCheckRun({ owner: 'o', repo: 'r', gate: 'docs', headSha: job.sha, externalId: job.id });
-    }, 400);
+    const late = new Promise((resolve) => setTimeout(resolve, 400)).then(() =>
+      Promise.all(['coverage', 'docs'].map((gate) => web.createCheckRun({ owner: 'o', repo: 'r', gate: gate as 'coverage', headSha: job.sha, externalId: job.id }))),
+    );
     const ids = await ensureCheckRuns(job, deps);
+    await late;
     expect(Object.keys(ids).sort()).toEqual(['coverage', 'docs', 'lint']);
     expect(github.runsFor(job.sha)).toHaveLength(3);
   });
