@@ -39,6 +39,7 @@ export interface RouteDeps {
   /** Marks a Deployment from a verified agent report; undefined when no callback secret is set. */
   deploymentStatus?: {
     secret: string;
+    /** Sets the GitHub Deployment's status from the agent's verified report. */
     mark(report: { owner: string; repo: string; deploymentId: number; state: 'success' | 'failure'; description: string }): Promise<void>;
   };
   /** Reads the configuration reference served at `CONFIG_DOCS_PATH`. */

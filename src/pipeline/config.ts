@@ -9,7 +9,8 @@ import { CONFIG_PATH } from '../config/schema.js';
 import type { Job } from '../queue/job.js';
 import type { PipelineDeps } from './deps.js';
 
-type Plain = Record<string, unknown>;
+/** A parsed YAML mapping. */
+export type Plain = Record<string, unknown>;
 
 function isPlain(value: unknown): value is Plain {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -61,7 +61,7 @@ async function completeResults(job: Job, deps: PipelineDeps, ids: CheckRunIds, r
 
 /**
  * Runs one job. Completes every check run it owns on every path it controls; errors it cannot turn
- * into a result (GitHub down, tarball unreadable) are thrown for {@link createJobHandler} to retry or fail.
+ * into a result (GitHub down, tarball unreadable) are thrown for `createJobHandler` to retry or fail.
  */
 export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal): Promise<JobOutcome> {
   const ids = await ensureCheckRuns(job, deps);
