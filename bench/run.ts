@@ -11,6 +11,7 @@ const BENCHES: Record<string, string> = {
   queue: './queue.js',
   app: './app.js',
   deploy: './deploy.js',
+  'webhook-ack': './webhook-ack.js',
 };
 
 const wanted = process.argv.slice(2);

@@ -150,8 +150,9 @@ export function jobTable(db: StoreDatabase) {
     /** Cancels queued and running jobs with the key, except one; returns them. */
     cancel: (key: string, except: string, now: number) => cancel.all({ key, except, now }).map(rowOf),
     /** Stores check-run ids in the payload. */
+    // Relaxed too: a lost id only makes the worker find its check runs on GitHub by the job's external id.
     setCheckRunIds: (id: string, ids: Job['checkRunIds'], now: number) =>
-      setCheckRuns.run({ id, ids: JSON.stringify(ids), now }).changes === 1,
+      relaxed(() => setCheckRuns.run({ id, ids: JSON.stringify(ids), now }).changes === 1),
     /** Jobs by state. */
     counts: (): Record<JobState, number> => {
       const result: Record<JobState, number> = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
