@@ -55,6 +55,8 @@ export interface AckRow {
   p50: number;
   p99: number;
   max: number;
+  /** CPU the server used per delivery, including the work it does after answering (ms). */
+  cpuPerDelivery: number;
 }
 
 /** Memory of one server process (MB). */
@@ -81,6 +83,14 @@ export function memoryOf(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) / 1024;
   return { rss: field('VmRSS'), hwm: field('VmHWM') };
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux clock ticks are 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5) (utime, stime), counted from `state` (field 3) at index 0.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** A signed delivery, ready to send. */
@@ -125,7 +135,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function row(target: string, phase: string, results: { status: number; ms: number }[]): AckRow {
   const ok = results.filter((r) => r.status === 200).map((r) => r.ms);
-  return { target, phase, sent: results.length, ok: ok.length, p50: percentile(ok, 50), p99: percentile(ok, 99), max: Math.max(...ok) };
+  return { target, phase, sent: results.length, ok: ok.length, p50: percentile(ok, 50), p99: percentile(ok, 99), max: Math.max(...ok), cpuPerDelivery: Number.NaN };
+}
+
+/** Runs a phase and charges the server's CPU until {@link SETTLE_MS} after it to its deliveries. */
+async function withCpu(target: Target, phase: () => Promise<AckRow>): Promise<AckRow> {
+  const before = cpuMsOf(target.pid);
+  const measured = await phase();
+  await sleep(SETTLE_MS);
+  return { ...measured, cpuPerDelivery: (cpuMsOf(target.pid) - before) / measured.sent };
 }
 
 /** Sends {@link STEADY_RATE} deliveries a second for {@link STEADY_SECONDS} s to `target`. */
@@ -229,11 +247,11 @@ async function storedJobs(target: Target): Promise<number | undefined> {
 export function formatTables(result: AckBenchResult): string {
   const f = (n: number) => n.toFixed(1);
   const baseline = (phase: string) => result.ack.find((r) => r.target === 'Probot no-op' && r.phase === phase);
-  const lines = ['| server | load | answered 200 | ack p50 ms | ack p99 ms | max ms | p99 vs baseline |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |'];
+  const lines = ['| server | load | answered 200 | ack p50 ms | ack p99 ms | max ms | p99 vs baseline | CPU ms per delivery |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
   for (const r of result.ack) {
     const base = baseline(r.phase);
     const ratio = base && r.target !== base.target ? `${(r.p99 / base.p99).toFixed(2)}×` : '—';
-    lines.push(`| ${r.target} | ${r.phase} | ${String(r.ok)}/${String(r.sent)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${ratio} |`);
+    lines.push(`| ${r.target} | ${r.phase} | ${String(r.ok)}/${String(r.sent)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${ratio} | ${f(r.cpuPerDelivery)} |`);
   }
   lines.push('', '| server | RSS idle MB | RSS peak during burst MB | VmHWM after all phases MB |', '| --- | ---: | ---: | ---: |');
   for (const r of result.rss) lines.push(`| ${r.target} | ${f(r.idleMb)} | ${f(r.burstPeakMb)} | ${f(r.hwmMb)} |`);
@@ -261,16 +279,14 @@ export async function main(): Promise<AckBenchResult> {
       await Promise.all(deliveries(WARMUP, `warm-${target.name}`).map((d) => send(target.port, d)));
       await sleep(SETTLE_MS);
     }
-    for (const target of targets) {
-      result.ack.push(await steady(target));
-      await sleep(SETTLE_MS);
-    }
+    for (const target of targets) result.ack.push(await withCpu(target, () => steady(target)));
     const peaks = new Map<string, number>();
     for (const target of targets) {
-      const measured = await burst(target);
-      result.ack.push(measured.row);
-      peaks.set(target.name, measured.peakMb);
-      await sleep(SETTLE_MS);
+      result.ack.push(await withCpu(target, async () => {
+        const measured = await burst(target);
+        peaks.set(target.name, measured.peakMb);
+        return measured.row;
+      }));
     }
     for (const target of targets) {
       result.rss.push({ target: target.name, idleMb: idle.get(target.name) ?? Number.NaN, burstPeakMb: peaks.get(target.name) ?? Number.NaN, hwmMb: memoryOf(target.pid).hwm });

@@ -95,3 +95,32 @@ describe('CLI locations', () => {
     expect(cliWorkspaceRoot(1000)).toMatch(/quality-gates-1000$/);
   });
 });
+
+describe('quality-gates run --base', () => {
+  it('adds patch coverage and diff-scoped findings for the lines changed since the base ref', async () => {
+    const { cp, mkdtemp, writeFile, readFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const { execFileSync } = await import('node:child_process');
+    const repo = await mkdtemp(path.join(os.tmpdir(), 'qg-cli-base-'));
+    await cp(EXAMPLE, repo, { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    // A new function no test calls: its lines are changed and uncovered.
+    const money = path.join(repo, 'src', 'money.js');
+    await writeFile(
+      money,
+      `${await readFile(money, 'utf8')}\n/**\n * Negates cents.\n * @param {number} cents - Cents.\n * @returns {number} The negation.\n */\nexport function negate(cents) {\n  const result = -cents;\n  return result;\n}\n`,
+    );
+    git('commit', '-qam', 'change');
+    const io = captureIO();
+    const code = await main(['run', repo, '--base', 'HEAD~1', '--format', 'json', '--only', 'coverage'], io);
+    const [coverage] = JSON.parse(io.out) as GateResult[];
+    // V8 counts the declaration line as run (the module evaluated it); the body never ran.
+    expect(coverage?.metrics.patch_pct).toBe(25);
+    expect(coverage?.findings.some((f) => f.path === 'src/money.js' && f.rule === 'uncovered-line')).toBe(true);
+    expect(coverage?.conclusion).toBe('failure');
+    expect(code).toBe(1);
+  });
+});

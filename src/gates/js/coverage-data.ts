@@ -7,6 +7,7 @@ import path from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { FileCoverage } from '../types.js';
 import { round2 } from '../wording.js';
+import { codeLines, restrictToCode } from './code-lines.js';
 
 /**
  * A coverage path relative to the checkout, with forward slashes; undefined for files outside it
@@ -40,7 +41,10 @@ export function fileCoverageFromMap(data: unknown, dir: string): FileCoverage[] 
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Reads `coverage-final.json`; an empty list when the tests loaded no source file of the checkout. */
+/**
+ * Reads `coverage-final.json`; an empty list when the tests loaded no source file of the checkout.
+ * Lines without code (comments, blank lines) are left out where the source file can be read.
+ */
 export async function readCoverageFile(file: string, dir: string): Promise<FileCoverage[]> {
   let text: string;
   try {
@@ -48,5 +52,10 @@ export async function readCoverageFile(file: string, dir: string): Promise<FileC
   } catch {
     return [];
   }
-  return fileCoverageFromMap(JSON.parse(text), dir);
+  return Promise.all(
+    fileCoverageFromMap(JSON.parse(text), dir).map(async (coverage) => {
+      const source = await readFile(path.join(dir, coverage.path), 'utf8').catch(() => undefined);
+      return source === undefined ? coverage : restrictToCode(coverage, codeLines(source, coverage.path));
+    }),
+  );
 }
