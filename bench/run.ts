@@ -12,6 +12,7 @@ const BENCHES: Record<string, string> = {
   app: './app.js',
   deploy: './deploy.js',
   'webhook-ack': './webhook-ack.js',
+  'pipeline-deploy': './pipeline-deploy.js',
 };
 
 const wanted = process.argv.slice(2);

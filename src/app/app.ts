@@ -107,7 +107,7 @@ async function handle(context: Context, deps: AppDeps): Promise<void> {
     log.info({ existing: job.id }, 'duplicate delivery: already stored');
     return;
   }
-  log.info({ repo: `${job.owner}/${job.repo}`, sha: job.sha, trigger: job.trigger, gates: job.gates }, 'job stored');
+  log.debug({ repo: `${job.owner}/${job.repo}`, sha: job.sha, trigger: job.trigger, gates: job.gates }, 'job stored');
   const octokit = context.octokit as unknown as Octokit;
   // After the answers: a burst of deliveries creates its checks once answered, a few jobs at a time.
   const creating = deps.background(() => createCheckRuns(job, octokit, deps.queue));

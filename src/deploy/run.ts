@@ -150,12 +150,14 @@ async function deployTo(target: DeployTarget, config: DeployConfig, input: RunDe
   if (outcome.status === 'failure') await input.ledger.release(key);
   const message = clean(outcome.message);
   const state: DeploymentState = outcome.status;
+  const pushToTriggerMs = outcome.sentAt !== undefined && outcome.status !== 'failure' ? outcome.sentAt - request.pushedAt : undefined;
+  // The timing goes first so the 140-character limit never cuts it off.
+  const timing = pushToTriggerMs !== undefined ? `push → trigger ${formatSeconds(pushToTriggerMs)}; ` : '';
   try {
-    await setStatus(input, deploymentId, state, message);
+    await setStatus(input, deploymentId, state, `${timing}${message}`);
   } catch (error) {
     log.warn({ target: target.id, deploymentId, err: clean(describe(error)) }, 'could not update the GitHub Deployment status');
   }
-  const pushToTriggerMs = outcome.sentAt !== undefined && outcome.status !== 'failure' ? outcome.sentAt - request.pushedAt : undefined;
   const result = record(outcome.status, message, {
     deploymentId,
     attempts: outcome.attempts,
@@ -177,6 +179,11 @@ async function setStatus(input: RunDeployInput, deploymentId: number, state: Dep
     description: truncate(description, MAX_STATUS_DESCRIPTION),
     ...(input.logUrl !== undefined ? { log_url: input.logUrl } : {}),
   });
+}
+
+/** Milliseconds as seconds with one decimal (`0.4 s`), as the Deployment status shows them. */
+export function formatSeconds(ms: number): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 }
 
 /** `text` cut to `max` characters, with an ellipsis when cut. */

@@ -61,6 +61,8 @@ describe('runDeploy with the Docker Hub trigger', () => {
       expect.objectContaining({ target: 'dockerhub', status: 'success', deploymentId: 1000, attempts: 1, dryRun: false }),
     ]);
     expect(outcome.records[0]?.pushToTriggerMs).toBeGreaterThanOrEqual(50);
+    // The Deployment itself carries the push → trigger time (issue 5 §3).
+    expect(deployments.statuses.at(-1)?.description).toMatch(/^push → trigger \d+\.\d s; /);
   });
 
   it('sends a docker_tag body when the config names a tag', async () => {

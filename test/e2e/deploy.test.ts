@@ -21,7 +21,6 @@ const HUB_TOKEN = 'hubtoken-0123456789abcdef';
 function deployConfig(targets: string): string {
   return `docs:\n  build: none\ndeploy:\n  environment: production\n${targets}`;
 }
-const HUB_ONLY = deployConfig('  dockerhub: { source_type: Branch, source_name: main }\n');
 const HUB_AND_AGENT = deployConfig('  dockerhub: { source_type: Branch, source_name: main }\n  webhook: {}\n');
 
 interface HubRequest {
@@ -138,7 +137,11 @@ describe('deploy on green through the running app', () => {
 
   afterAll(async () => {
     await e2e.stop();
-    agent.child.kill('SIGTERM');
+    if (agent.child.exitCode === null) {
+      const exited = new Promise((resolve) => agent.child.once('exit', resolve));
+      agent.child.kill('SIGTERM');
+      await exited;
+    }
     await hub.close();
     await rm(tmp, { recursive: true, force: true });
   });
@@ -172,6 +175,8 @@ describe('deploy on green through the running app', () => {
     expect(byTarget.webhook?.states[0]).toBe('in_progress');
     expect(byTarget.webhook?.environment).toBe('production');
     expect(await readFile(marker, 'utf8')).toContain(`${sha} production ${String(byTarget.webhook?.id)}\n`);
+    const agentStatus = e2e.github.deploymentStatuses.filter((st) => st.deployment_id === byTarget.webhook?.id).at(-1);
+    expect(agentStatus?.description).toMatch(/^deployed by the agent in [\d.]+ s, push → live [\d.]+ s$/);
     expect(e2e.github.requestsTo('POST', /^\/repos\/octo-org\/ok\/deployments\/\d+\/statuses$/).every((r) => r.status === 201)).toBe(true);
   });
 

@@ -7,7 +7,6 @@ import path from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { FileCoverage } from '../types.js';
 import { round2 } from '../wording.js';
-import { codeLines, restrictToCode } from './code-lines.js';
 
 /**
  * A coverage path relative to the checkout, with forward slashes; undefined for files outside it
@@ -52,6 +51,8 @@ export async function readCoverageFile(file: string, dir: string): Promise<FileC
   } catch {
     return [];
   }
+  // Loaded on first use: the TypeScript scanner comes with the whole compiler (~100 MB).
+  const { codeLines, restrictToCode } = await import('./code-lines.js');
   return Promise.all(
     fileCoverageFromMap(JSON.parse(text), dir).map(async (coverage) => {
       const source = await readFile(path.join(dir, coverage.path), 'utf8').catch(() => undefined);

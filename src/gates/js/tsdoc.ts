@@ -9,7 +9,6 @@
 import type { Config } from '../../config/schema.js';
 import type { DocsMeasurement, GateContext, Toolchain } from '../types.js';
 import { isJavaScriptRepo } from './detect.js';
-import { collectDocItems } from './doc-comments.js';
 import { publicApiFiles } from './entry-points.js';
 
 /** Doc comments on the exports of a JS/TS package, found with the TypeScript compiler API. */
@@ -23,6 +22,8 @@ export const tsdocToolchain: Toolchain<'docs'> = {
   async measure(ctx: GateContext): Promise<DocsMeasurement> {
     const files = await publicApiFiles(ctx.dir, ctx.config);
     ctx.log?.debug({ files: files.length }, 'public API files');
+    // Loaded on first use: the TypeScript compiler is ~100 MB the web process should not carry.
+    const { collectDocItems } = await import('./doc-comments.js');
     return { items: collectDocItems(ctx.dir, files), buildFindings: [] };
   },
 };
