@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { cacheRoot } from '../paths.js';
 import type { Logger as PinoLogger } from 'probot';
 import { createQueue, concurrencyFrom, type QueueAndStores } from '../queue/index.js';
 import { createSandbox } from '../sandbox/index.js';
@@ -78,7 +79,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   sandbox.get().catch((error: unknown) => log.warn({ err: error }, 'sandbox unavailable: jobs will fail until it works'));
   const dataDir = env.DATA_DIR ?? DEFAULT_DATA_DIR;
   const workRoot = env.QG_WORK_DIR ?? path.join(os.tmpdir(), 'quality-gates-work');
-  const cacheDir = path.resolve(dataDir, 'cache');
+  const cacheDir = cacheRoot(env, path.join(dataDir, 'cache'));
   const workers: WorkerHandle[] = [];
 
   const depsFor = async (job: { id: string; deliveryId: string; installationId: number }): Promise<PipelineDeps> => ({

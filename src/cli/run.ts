@@ -15,6 +15,7 @@ import type { GateResult, Logger } from '../gates/types.js';
 import { renderCliReport } from '../report/cli-text.js';
 import { createSandbox, limitsFromConfig, sandboxIdentity } from '../sandbox/index.js';
 import { copyCheckout } from '../workspace/local-copy.js';
+import { cacheRoot } from '../paths.js';
 import { createWorkspace } from '../workspace/workspace.js';
 import type { RunOptions } from './args.js';
 
@@ -37,10 +38,8 @@ export interface CliIO {
  * `/var/cache` instead.
  */
 export function cliCacheDir(env: NodeJS.ProcessEnv, uid = process.getuid?.() ?? -1): string {
-  if (env.QG_CACHE_DIR) return path.resolve(env.QG_CACHE_DIR);
-  if (uid === 0) return '/var/cache/quality-gates';
   const base = env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return path.join(base, 'quality-gates');
+  return cacheRoot(env, path.join(base, 'quality-gates'), uid);
 }
 
 /** Where the CLI's throwaway workspaces go: the system's temporary folder, reachable by the sandbox's user. */
