@@ -17,6 +17,8 @@ export default [
       '**/coverage/**',
       '**/.quality-gates/**',
       '**/*.min.js',
+      // Declaration files are generated or hand-written types, not code that runs.
+      '**/*.d.{ts,mts,cts}',
     ],
   },
   {

@@ -83,7 +83,13 @@ export function judgeCoverage(
     lines_covered: total?.covered ?? 0,
     lines_total: total?.total ?? 0,
   };
-  const summary = [`Tests: ${String(m.testsPassed)} passed, ${String(m.testsFailed)} failed.`];
+  const counted = m.testsPassed + m.testsFailed > 0;
+  // Zero and zero means a runner whose summary we cannot read (a custom harness) or no test at all.
+  const summary = [
+    counted
+      ? `Tests: ${String(m.testsPassed)} passed, ${String(m.testsFailed)} failed.`
+      : 'Tests: none counted (0 passed, 0 failed): the test command succeeded, but printed no test summary quality-gates can read, or ran no test.',
+  ];
   const failed: string[] = [];
   if (m.testsFailed > 0) {
     const names = m.failedTests.length > 0 ? `: ${shortList(m.failedTests, FAILED_NAMES_SHOWN)}` : '';
@@ -113,7 +119,8 @@ export function judgeCoverage(
   if (failed.length > 0) summary.push(`Failed: ${failed.join('; ')}.`);
   const titleParts = [`${pct(linesPct)} lines`];
   if (patch) titleParts.push(`${pct(patch.pct)} patch`);
-  titleParts.push(m.testsFailed > 0 ? `${plural(m.testsFailed, 'test')} failed` : `${plural(m.testsPassed, 'test')} passed`);
+  if (!counted) titleParts.push('no test counted');
+  else titleParts.push(m.testsFailed > 0 ? `${plural(m.testsFailed, 'test')} failed` : `${plural(m.testsPassed, 'test')} passed`);
   const result: GateResult = {
     gate: 'coverage',
     conclusion: failed.length > 0 ? 'failure' : 'success',

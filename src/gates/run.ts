@@ -9,6 +9,7 @@ import { judgeDocs } from './docs.js';
 import { judgeLint } from './lint.js';
 import { mergeMeasurements } from './merge.js';
 import { TOOLCHAINS } from './toolchains.js';
+import { initGitRepository } from '../workspace/git.js';
 import {
   GATE_NAMES,
   ToolError,
@@ -29,6 +30,8 @@ export interface RunGatesOptions extends GateContext {
   toolchains?: readonly Toolchain[];
   /** Runs one dependency install (default: `step.run(ctx)`); the app wraps it to log and time installs. */
   install?: (ctx: GateContext, step: DependencyInstall) => Promise<InstallOutcome>;
+  /** Make the checkout a git repository first, as test suites expect (default true; `.git` already there is kept). */
+  initGit?: boolean;
   /** Called when a gate starts (the app moves its check run to `in_progress`). */
   onGateStart?(gate: GateName): void | Promise<void>;
   /** Called with each gate's result as soon as it is known (the app completes its check run). */
@@ -100,7 +103,8 @@ async function runGate(gate: GateName, toolchains: Toolchain[], ctx: GateContext
   }
   for (const toolchain of toolchains) {
     const outcome = toolchain.install && installs.get(toolchain.install.key);
-    if (outcome && !outcome.ok) {
+    // A shared install can fail for a toolchain that never needed it (the bundled ESLint needs nothing).
+    if (outcome && !outcome.ok && (await toolchain.install?.needed(ctx.dir, ctx.config))) {
       const message = `Installing the dependencies (${outcome.tool ?? toolchain.install?.key ?? 'install'}) failed, so ${toolchain.id} could not run. Fix the install (lockfile, coverage.install) and push again.`;
       return failed(gate, 'Dependency install failed', message, outcome.output, 'install');
     }
@@ -124,6 +128,12 @@ export async function runGates(options: RunGatesOptions): Promise<GateResult[]> 
   const gates = GATE_NAMES.filter((gate) => options.gates?.includes(gate) ?? true);
   const enabled = gates.filter((gate) => options.config[gate].enabled);
   const planned = await plan(options, enabled);
+  if (options.initGit !== false && enabled.length > 0) {
+    // Best effort: without git the gates still run, as they did before this step existed.
+    await initGitRepository(options.dir, options.sandbox, { ...(options.signal ? { signal: options.signal } : {}), ...(options.log ? { log: options.log } : {}) }).catch(
+      (error: unknown) => options.log?.warn({ err: String(error) }, 'could not make the workspace a git repository'),
+    );
+  }
   const installs = await installAll(options, [...planned.values()].flat());
   const mounts = [...(options.mounts ?? []), ...[...installs.values()].flatMap((o) => o.mounts ?? [])];
   const ctx: GateContext = { ...options, mounts };

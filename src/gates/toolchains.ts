@@ -8,6 +8,7 @@ import { eslintToolchain } from './js/eslint.js';
 import { jestToolchain } from './js/jest.js';
 import { tsdocToolchain } from './js/tsdoc.js';
 import { typedocToolchain } from './js/typedoc.js';
+import { vitestToolchain } from './js/vitest.js';
 import { PYTHON_TOOLCHAINS } from './python/index.js';
 import type { Toolchain } from './types.js';
 
@@ -15,6 +16,7 @@ import type { Toolchain } from './types.js';
 export const JS_TOOLCHAINS: readonly Toolchain[] = [
   eslintToolchain,
   jestToolchain,
+  vitestToolchain,
   c8Toolchain,
   tsdocToolchain,
   typedocToolchain,

@@ -21,6 +21,12 @@ const ROOT_INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepublis
 /** Dependency specs whose content comes from the checkout rather than the registry. */
 const LOCAL_SPEC = /^(file|link|workspace):/;
 
+/** npm's peer-dependency conflict error code. */
+const ERESOLVE = /\bERESOLVE\b/;
+
+/** npm's switch to resolve peers as npm 6, pnpm and yarn do (conflicts are not fatal). */
+const LEGACY_PEER_DEPS = '--legacy-peer-deps';
+
 /** Flags that keep npm quiet and off services the sandbox has no business calling. */
 const NPM_FLAGS = '--no-audit --no-fund --no-update-notifier';
 
@@ -126,16 +132,26 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   }
 
   options.log?.info({ key, command, cacheable: useCache }, 'installing dependencies');
-  const result = await options.sandbox.run({
-    argv: ['sh', '-c', command],
-    cwd: options.dir,
-    workspace: options.dir,
-    network: true,
-    env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development' },
-    signal: options.signal,
-    limits: options.limits,
-  });
-  const output = `${result.stdout}${result.stderr}`;
+  const install = (argv: string) =>
+    options.sandbox.run({
+      argv: ['sh', '-c', argv],
+      cwd: options.dir,
+      workspace: options.dir,
+      network: true,
+      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development' },
+      signal: options.signal,
+      limits: options.limits,
+    });
+  let result = await install(command);
+  let output = `${result.stdout}${result.stderr}`;
+  if (result.exitCode !== 0 && options.command === undefined && lockfile === undefined && ERESOLVE.test(output)) {
+    // Without an npm lockfile (pnpm or yarn repositories) npm resolves peers more strictly than the
+    // repository's own package manager did: accept the peer conflicts as those managers do.
+    const lenient = `${command} ${LEGACY_PEER_DEPS}`;
+    options.log?.info({ key, command: lenient }, 'npm found peer dependency conflicts; installing again without strict peers');
+    result = await install(lenient);
+    output = `${result.stdout}${result.stderr}`;
+  }
   if (result.exitCode !== 0) {
     const why = describeSandboxFailure(result, { ...DEFAULT_LIMITS, ...options.limits }) ?? '';
     return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });

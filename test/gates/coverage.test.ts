@@ -52,6 +52,14 @@ describe('judgeCoverage', () => {
     expect(result.output).toBe('runner output');
   });
 
+  it('says no test was counted instead of "0 tests passed" when the runner printed no summary it can read', () => {
+    const result = judgeCoverage(measurement(NINETY, { testsPassed: 0 }), config());
+    expect(result.conclusion).toBe('success');
+    expect(result.title).toBe('90% lines, no test counted');
+    expect(result.summary).toMatch(/^Tests: none counted \(0 passed, 0 failed\)/);
+    expect(judgeCoverage(measurement(NINETY), config()).title).toBe('90% lines, 3 tests passed');
+  });
+
   it('leaves patch and drop metrics out without a diff or a base', () => {
     const result = judgeCoverage(measurement(NINETY), config());
     expect(result.metrics).not.toHaveProperty('patch_pct');

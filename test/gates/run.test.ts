@@ -43,7 +43,7 @@ function fake<G extends GateName>(gate: G, id: string, extra: Partial<Toolchain<
 }
 
 function options(toolchains: Toolchain[], config: ConfigInput = {}, extra: Partial<RunGatesOptions> = {}): RunGatesOptions {
-  return { dir: '/ws', config: ConfigSchema.parse(config), sandbox: noSandbox, cacheDir: '/cache', toolchains, ...extra };
+  return { dir: '/ws', config: ConfigSchema.parse(config), sandbox: noSandbox, cacheDir: '/cache', toolchains, initGit: false, ...extra };
 }
 
 function counter(key: string, ok = true): DependencyInstall & { runs: number } {
@@ -119,6 +119,14 @@ describe('runGates', () => {
     expect(results[1]?.output).toContain('npm ERR! 404 left-pad');
   });
 
+  it('runs a toolchain that shares a failed install but does not need it (bundled ESLint, no repository config)', async () => {
+    const npm = counter('npm', false);
+    const unneeded = { ...npm, needed: () => Promise.resolve(false) };
+    const results = await runGates(options([fake('lint', 'eslint', { install: unneeded }), fake('coverage', 'c8', { install: npm })]));
+    expect(results[0]?.title).toBe('1 error, 0 warnings');
+    expect(results[1]?.title).toBe('Dependency install failed');
+  });
+
   it('uses the install hook of the caller and turns a throwing install into a failed one', async () => {
     const npm = counter('npm');
     const results = await runGates(
@@ -150,5 +158,20 @@ describe('runGates', () => {
     controller.abort();
     const results = await runGates(options([fake('lint', 'eslint')], {}, { signal: controller.signal, gates: ['lint'] }));
     expect(results[0]?.conclusion).toBe('cancelled');
+  });
+});
+
+describe('runGates and git', () => {
+  it('still runs the gates when making the checkout a git repository fails', async () => {
+    const { runGates: run } = await import('../../src/gates/run.js');
+    const { ConfigSchema: schema } = await import('../../src/config/schema.js');
+    const results = await run({
+      dir: '/ws',
+      config: schema.parse({ coverage: { enabled: false }, docs: { enabled: false } }),
+      sandbox: { kind: 'none', run: () => Promise.reject(new Error('no sandbox here')) },
+      cacheDir: '/cache',
+      toolchains: [],
+    });
+    expect(results.map((r) => r.conclusion)).toEqual(['neutral', 'skipped', 'skipped']);
   });
 });

@@ -142,4 +142,36 @@ describe('installDependencies with a configured command', () => {
     expect(result).toMatchObject({ ok: true, tool: 'npm', cached: false, mounts: [] });
     expect(await readFile(path.join(workspace.dir, 'built.txt'), 'utf8')).toBe('built\n');
   });
+
+  it('installs again without strict peers when npm finds peer conflicts in a repository without an npm lockfile', async () => {
+    const commands: string[] = [];
+    const fake: Sandbox = {
+      kind: 'none',
+      run: (command) => {
+        commands.push(command.argv.join(' '));
+        const conflict = commands.length === 1;
+        return Promise.resolve({
+          exitCode: conflict ? 1 : 0,
+          signal: null,
+          stdout: '',
+          stderr: conflict ? 'npm error code ERESOLVE\nnpm error ERESOLVE unable to resolve dependency tree\n' : '',
+          durationMs: 1,
+          timedOut: false,
+          aborted: false,
+          outputTruncated: false,
+          droppedBytes: 0,
+        });
+      },
+    };
+    const dir = await mkdtemp(path.join(root, 'pnpm-'));
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ devDependencies: { unbuild: '^3.6.1', typescript: '^6.0.2' } }));
+    await writeFile(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+    const result = await installDependencies({ dir, sandbox: fake, cache: new DependencyCache(path.join(dir, 'cache')) });
+    expect(result.ok).toBe(true);
+    expect(commands).toEqual([
+      'sh -c npm install --no-audit --no-fund --no-update-notifier',
+      'sh -c npm install --no-audit --no-fund --no-update-notifier --legacy-peer-deps',
+    ]);
+  });
 });
+

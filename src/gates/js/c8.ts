@@ -15,15 +15,19 @@ import { readPackageJson, type PackageJson } from './package.js';
 import { npmInstall } from './install.js';
 import { outputTail, TEST_ENV, testCommand, usesJest } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode } from './test-output.js';
+import { usesVitest } from './vitest.js';
 
 /** Files that are not the code under test: tests, fixtures, configs, dependencies, generated reports. */
 export const C8_EXCLUDE = [
   '**/node_modules/**',
-  'test/**',
-  'tests/**',
+  '**/test/**',
+  '**/tests/**',
   '**/__tests__/**',
   '**/*.{test,spec}.{js,cjs,mjs,jsx,ts,cts,mts,tsx}',
   '**/test-*.{js,cjs,mjs}',
+  // A single test file at the root (`test.js`, the unified/syntax-tree convention) and tsd's type tests.
+  '**/test.{js,cjs,mjs,ts,cts,mts}',
+  '**/*.test-d.{ts,tsx,mts,cts}',
   'coverage/**',
   '.quality-gates/**',
   '**/*.d.ts',
@@ -65,14 +69,14 @@ export function c8Argv(command: string, reportsDir: string, ownConfig = false): 
   ];
 }
 
-/** c8, as the coverage toolchain of JS repositories that do not test with Jest. */
+/** c8, as the coverage toolchain of JS repositories that test with neither Jest nor Vitest. */
 export const c8Toolchain: Toolchain<'coverage'> = {
   id: 'c8',
   gate: 'coverage',
   language: 'javascript',
   install: npmInstall,
   async detect(dir: string, config: Config): Promise<boolean> {
-    return (await isJavaScriptRepo(dir, config)) && !(await usesJest(dir, config));
+    return (await isJavaScriptRepo(dir, config)) && !(await usesJest(dir, config)) && !(await usesVitest(dir, config));
   },
   async measure(ctx: GateContext): Promise<CoverageMeasurement> {
     const reportsDir = path.join(await reportDir(ctx.dir), 'coverage');

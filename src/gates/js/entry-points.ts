@@ -1,6 +1,7 @@
 /**
  * Which source files hold a JS/TS package's public API: the `docs.paths` globs when set, else the
- * package's entry points mapped back to their sources (`dist/index.js` → `src/index.ts`), else the
+ * package's entry points mapped back to their sources (`dist/index.js` → `src/index.ts`), with those of
+ * every npm/yarn workspace in a monorepo, else the
  * sources under `src/` outside tests. Only reads files.
  * @module
  */
@@ -8,7 +9,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import type { Config } from '../../config/schema.js';
-import { entryPointPaths, readPackageJson } from './package.js';
+import { entryPointPaths, readPackageJson, workspaceGlobs, type PackageJson } from './package.js';
 
 /** Source extensions the TypeScript compiler reads (with `allowJs`). */
 const SOURCE_EXT = '{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
@@ -24,6 +25,8 @@ export const NOT_API = [
   '**/tests/**',
   '**/__tests__/**',
   '**/*.{test,spec}.*',
+  '**/test.*',
+  '**/*.test-d.*',
   '**/*.d.{ts,mts,cts}',
   '**/*.config.*',
 ];
@@ -34,8 +37,9 @@ const BUILD_DIRS = ['dist', 'lib', 'build', 'out', 'esm', 'cjs'];
 /** Source extensions tried for a built JS or declaration file, in order of preference. */
 const SOURCE_FOR: Record<string, string[]> = {
   '.js': ['.ts', '.tsx', '.js', '.jsx'],
-  '.mjs': ['.mts', '.mjs'],
-  '.cjs': ['.cts', '.cjs'],
+  // Bundlers (unbuild, tsup, rollup) build both .mjs and .cjs from one .ts source.
+  '.mjs': ['.mts', '.mjs', '.ts'],
+  '.cjs': ['.cts', '.cjs', '.ts'],
   '.d.ts': ['.ts', '.tsx'],
   '.d.mts': ['.mts'],
   '.d.cts': ['.cts'],
@@ -77,6 +81,19 @@ async function resolveEntry(dir: string, entry: string): Promise<string | undefi
   return undefined;
 }
 
+async function packageEntryFiles(dir: string, pkg: PackageJson): Promise<string[]> {
+  const resolved = await Promise.all(entryPointPaths(pkg).map((entry) => resolveEntry(dir, entry)));
+  return resolved.filter((f): f is string => f !== undefined);
+}
+
+/** The folders of the workspaces a root `package.json` declares, inside the checkout. */
+async function workspaceDirs(dir: string, pkg: PackageJson): Promise<string[]> {
+  const globs = workspaceGlobs(pkg).map((g) => g.replace(/\/+$/, ''));
+  if (globs.length === 0) return [];
+  const found = await glob(globs, { cwd: dir, onlyDirectories: true, absolute: true, ignore: ['**/node_modules/**'] });
+  return found.map((d) => d.replace(/\/+$/, '')).filter((d) => d.startsWith(dir + path.sep)).sort();
+}
+
 async function globFiles(dir: string, patterns: string[]): Promise<string[]> {
   const found = await glob(patterns, { cwd: dir, ignore: NOT_API, absolute: true, dot: false });
   return found.sort();
@@ -89,9 +106,13 @@ export async function publicApiFiles(dir: string, config: Config): Promise<strin
   }
   const pkg = await readPackageJson(dir);
   if (pkg) {
-    const resolved = await Promise.all(entryPointPaths(pkg).map((entry) => resolveEntry(dir, entry)));
-    const files = [...new Set(resolved.filter((f): f is string => f !== undefined))];
-    if (files.length > 0) return files.sort();
+    const files = await packageEntryFiles(dir, pkg);
+    // A monorepo's root usually publishes nothing: its API is the entry points of its workspaces.
+    for (const workspace of await workspaceDirs(dir, pkg)) {
+      const member = await readPackageJson(workspace);
+      if (member) files.push(...(await packageEntryFiles(workspace, member)));
+    }
+    if (files.length > 0) return [...new Set(files)].sort();
   }
   const src = await globFiles(dir, [`src/**/*.${SOURCE_EXT}`]);
   if (src.length > 0) return src;

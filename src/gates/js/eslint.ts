@@ -88,17 +88,29 @@ export function parseEslintJson(json: string, dir: string): LintMeasurement {
   return { findings, filesChecked: results.length };
 }
 
-async function commandFor(ctx: GateContext, out: string): Promise<{ argv: string[]; env: Record<string, string> }> {
+/**
+ * ESLint's complaint about a rule named in a comment (`// eslint-disable-next-line unicorn/x`) that the
+ * config does not define: under the bundled config it is about the plugins the repository's own config
+ * would have loaded, not about its code.
+ */
+const UNKNOWN_RULE = /^Definition for rule '[^']+' was not found\.?$/;
+
+/** Drops the findings that only say the bundled config lacks the repository's plugins. */
+export function withoutUnknownRules(measurement: LintMeasurement): LintMeasurement {
+  return { ...measurement, findings: measurement.findings.filter((f) => !UNKNOWN_RULE.test(f.message)) };
+}
+
+async function commandFor(ctx: GateContext, out: string): Promise<{ argv: string[]; env: Record<string, string>; bundled: boolean }> {
   const common = ['.', '--format', 'json', '--output-file', out, '--no-error-on-unmatched-pattern'];
   const kind = await repoEslintConfig(ctx.dir);
   const ownEslint = path.join(ctx.dir, 'node_modules', 'eslint', 'bin', 'eslint.js');
   if (kind !== undefined && (await exists(ownEslint))) {
     // ESLint 8 needs to be told to read eslintrc files; 9 still honours the switch.
     const env: Record<string, string> = kind === 'legacy' ? { ESLINT_USE_FLAT_CONFIG: 'false' } : {};
-    return { argv: [process.execPath, ownEslint, ...common], env };
+    return { argv: [process.execPath, ownEslint, ...common], env, bundled: false };
   }
   const bundled = path.join(APP_NODE_MODULES, 'eslint', 'bin', 'eslint.js');
-  return { argv: [process.execPath, bundled, '--config', DEFAULT_ESLINT_CONFIG, ...common], env: {} };
+  return { argv: [process.execPath, bundled, '--config', DEFAULT_ESLINT_CONFIG, ...common], env: {}, bundled: true };
 }
 
 /** ESLint, as the lint toolchain of JavaScript/TypeScript repositories. */
@@ -106,27 +118,33 @@ export const eslintToolchain: Toolchain<'lint'> = {
   id: 'eslint',
   gate: 'lint',
   language: 'javascript',
-  install: npmInstall,
+  // Only the repository's own ESLint needs its dependencies; the bundled one lints without them.
+  install: {
+    ...npmInstall,
+    needed: async (dir: string, config: Config) => (await repoEslintConfig(dir)) !== undefined && npmInstall.needed(dir, config),
+  },
   async detect(dir: string, config: Config): Promise<boolean> {
     return isJavaScriptRepo(dir, config);
   },
   async measure(ctx: GateContext): Promise<LintMeasurement> {
     const out = path.join(await reportDir(ctx.dir), 'eslint.json');
-    const { argv, env } = await commandFor(ctx, out);
+    const { argv, env, bundled } = await commandFor(ctx, out);
     const result = await runTool(ctx, argv, { what: 'ESLint', env });
     if (result.exitCode === ESLINT_FATAL_EXIT || (result.exitCode !== 0 && result.exitCode !== 1)) {
       throw new ToolError(`ESLint could not lint the repository (exit code ${String(result.exitCode)}): fix its configuration.`, {
         output: combinedOutput(result),
       });
     }
+    let measurement: LintMeasurement;
     try {
-      return parseEslintJson(await readFile(out, 'utf8'), ctx.dir);
+      measurement = parseEslintJson(await readFile(out, 'utf8'), ctx.dir);
     } catch (error) {
       throw new ToolError('ESLint ran but its JSON report is missing or unreadable.', {
         output: combinedOutput(result),
         cause: error,
       });
     }
+    return bundled ? withoutUnknownRules(measurement) : measurement;
   },
 };
 

@@ -27,6 +27,14 @@ export interface PackageJson {
   typings?: string;
   /** Conditional exports map (any shape). */
   exports?: unknown;
+  /** npm/yarn workspaces: folder globs, or `{ packages: [...] }` (yarn). */
+  workspaces?: unknown;
+}
+
+/** The workspace folder globs of a monorepo's root `package.json` (empty for a single package). */
+export function workspaceGlobs(pkg: PackageJson): string[] {
+  const list = Array.isArray(pkg.workspaces) ? (pkg.workspaces as unknown[]) : (pkg.workspaces as { packages?: unknown } | undefined)?.packages;
+  return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : [];
 }
 
 /** The repository's `package.json`, or undefined when it has none or it is not valid JSON. */

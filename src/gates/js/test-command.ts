@@ -29,9 +29,16 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The last {@link OUTPUT_TAIL_CHARS} characters of a run's output. */
+// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+/**
+ * The last {@link OUTPUT_TAIL_CHARS} characters of a run's output, without terminal colours (some
+ * reporters colour even into a pipe, and a check run shows the escape codes as text).
+ */
 export function outputTail(output: string): string {
-  return output.length <= OUTPUT_TAIL_CHARS ? output : `…${output.slice(-OUTPUT_TAIL_CHARS)}`;
+  const plain = output.replace(ANSI, '');
+  return plain.length <= OUTPUT_TAIL_CHARS ? plain : `…${plain.slice(-OUTPUT_TAIL_CHARS)}`;
 }
 
 /** Whether a test command is npm's own `test` script (`npm test`, `npm t`, `npm run test`). */

@@ -1,6 +1,6 @@
 /**
  * Test counts and failing test names from the console summary of the common JS test runners
- * (node:test in its TAP and spec reporters, tape/tap, mocha, ava). Jest is read from its JSON report
+ * (node:test in its TAP and spec reporters, tape/tap, mocha, ava, Vitest, uvu). Jest is read from its JSON report
  * instead. Every runner prints a summary of its own shape; one table of patterns reads them all.
  * @module
  */
@@ -19,7 +19,10 @@ interface RunnerFormat {
   /** Which runner, for debugging. */
   name: string;
   passed: RegExp;
-  failed: RegExp;
+  /** The failed count; runners that print none (uvu) give `total` and `skipped` instead. */
+  failed?: RegExp;
+  total?: RegExp;
+  skipped?: RegExp;
   /** Captures a failing test's name in group 1. */
   failedName: RegExp;
   /** Names are searched only before this (mocha repeats them, with their suites, after its summary). */
@@ -35,7 +38,18 @@ const FORMATS: RunnerFormat[] = [
   { name: 'tap', passed: /^# pass\s+(\d+)$/gm, failed: /^# fail\s+(\d+)$/gm, failedName: /^\s*not ok \d+ - (.+?)(?: # .*)?$/gm },
   { name: 'mocha', passed: /^\s*(\d+) passing\b/gm, failed: /^\s*(\d+) failing\b/gm, failedName: /^\s+\d+\) (.+?):?$/gm, namesBefore: /^\s*\d+ passing\b/m },
   { name: 'ava', passed: /^\s*(\d+) tests? passed$/gm, failed: /^\s*(\d+) tests? failed$/gm, failedName: /^\s*✘ (?:\[fail\]: )?(.+)$/gm },
+  // Vitest: `Tests  1 failed | 22 passed (23)`; a failure is listed as `FAIL  file > suite > name`.
+  { name: 'vitest', passed: /^\s*Tests\s+(?:.*\s)?(\d+) passed\b/gm, failed: /^\s*Tests\s+(?:.*\s)?(\d+) failed\b/gm, failedName: /^\s*FAIL\s+\S+ > (.+?)\s*$/gm },
+  // uvu prints `Total:`, `Passed:` and `Skipped:` only; a failure is headed `FAIL  <suite>  "<name>"`.
+  { name: 'uvu', passed: /^\s*Passed:\s+(\d+)$/gm, total: /^\s*Total:\s+(\d+)$/gm, skipped: /^\s*Skipped:\s+(\d+)$/gm, failedName: /^\s*FAIL\s.*?"(.+)"\s*$/gm },
 ];
+
+function failedCount(text: string, format: RunnerFormat): number | undefined {
+  if (format.failed) return sum(text, format.failed);
+  const total = format.total ? sum(text, format.total) : undefined;
+  if (total === undefined) return undefined;
+  return Math.max(0, total - (sum(text, format.passed) ?? 0) - (format.skipped ? (sum(text, format.skipped) ?? 0) : 0));
+}
 
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
@@ -51,7 +65,7 @@ export function parseTestSummary(output: string): TestSummary | undefined {
   const text = output.replace(ANSI, '').replace(/\r\n/g, '\n');
   for (const format of FORMATS) {
     const passed = sum(text, format.passed);
-    const failed = sum(text, format.failed);
+    const failed = failedCount(text, format);
     if (passed === undefined && failed === undefined) continue;
     const names = new Set<string>();
     if ((failed ?? 0) > 0) {

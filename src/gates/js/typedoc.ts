@@ -74,6 +74,22 @@ export async function parseTypedocOutput(output: string, dir: string, fallbackPa
   return findings;
 }
 
+/** Declaration file of each JavaScript extension, in the order TypeScript prefers them. */
+const DECLARATION_FOR: Record<string, string> = { '.js': '.d.ts', '.jsx': '.d.ts', '.mjs': '.d.mts', '.cjs': '.d.cts' };
+
+/**
+ * The file TypeDoc should read for an entry point: a hand-written declaration next to a JS entry
+ * (`index.js` + `index.d.ts`) wins, since TypeScript drops the `.js` from the program when both match
+ * the tsconfig, and TypeDoc then finds no entry point at all.
+ */
+export async function typedocEntry(file: string): Promise<string> {
+  const ext = path.extname(file);
+  const declaration = DECLARATION_FOR[ext];
+  if (declaration === undefined) return file;
+  const candidate = file.slice(0, -ext.length) + declaration;
+  return (await exists(candidate)) ? candidate : file;
+}
+
 async function firstExisting(dir: string, names: string[]): Promise<string | undefined> {
   for (const name of names) if (await exists(path.join(dir, name))) return name;
   return undefined;
@@ -87,7 +103,7 @@ async function typedocArgs(ctx: GateContext): Promise<{ args: string[]; anchor: 
   const common = ['--emit', 'none', '--skipErrorChecking', '--disableGit', '--sourceLinkTemplate', '{path}'];
   const own = await firstExisting(ctx.dir, TYPEDOC_CONFIG_FILES);
   if (own !== undefined) return { args: ['--options', own, ...common], anchor: own };
-  const entries = await publicApiFiles(ctx.dir, ctx.config);
+  const entries = [...new Set(await Promise.all((await publicApiFiles(ctx.dir, ctx.config)).map(typedocEntry)))];
   if (entries.length === 0) return undefined;
   const anchor = entries[0] !== undefined ? path.relative(ctx.dir, entries[0]).split(path.sep).join('/') : 'package.json';
   let tsconfig = 'tsconfig.json';

@@ -24,7 +24,7 @@ export const DEFAULT_DOC_PATHS = ['**/*.py'];
 /** Never public API: tests, virtual environments, build output, docs sources, setup scripts. */
 export const DOC_IGNORE = [
   '**/.venv/**', '**/venv/**', '**/node_modules/**', '**/build/**', '**/dist/**', '**/.tox/**', '**/.nox/**',
-  '**/tests/**', '**/test/**', '**/test_*.py', '**/*_test.py', '**/conftest.py', 'setup.py', 'docs/**', 'doc/**',
+  '**/tests/**', '**/test/**', '**/test_*.py', '**/*_test.py', '**/conftest.py', 'setup.py', 'docs/**', 'doc/**', 'documentation/**',
 ];
 
 /** One item with its pydocstyle-like code as `rule`, for the finding when it is undocumented. */
@@ -47,6 +47,21 @@ export function missingDocstringFinding(item: DocstringItem): Finding {
     message: `Missing docstring in public ${item.kind} \`${item.name}\` (PEP 257).`,
     rule: item.rule,
   };
+}
+
+/**
+ * The items as Python binds them: a name defined twice in one scope is the last definition
+ * (`@typing.overload` stubs, then the implementation), and a src-layout module is named without `src.`.
+ */
+export function asBound(items: DocstringItem[]): DocstringItem[] {
+  const last = new Map<string, DocstringItem>();
+  for (const item of items) {
+    const name = item.rule === 'D100' || item.rule === 'D104' ? item.name.replace(/^src\./, '') : item.name;
+    const key = `${item.path}\u0000${name}`;
+    last.delete(key);
+    last.set(key, { ...item, name });
+  }
+  return [...last.values()];
 }
 
 /** The Python files whose definitions are public API. */
@@ -79,7 +94,7 @@ export function createDocstringsToolchain(): Toolchain<'docs'> {
         message: `Not examined for docstrings: ${error.message}`,
         rule: 'syntax',
       }));
-      const items: DocstringItem[] = parsed.items.map(({ code, ...item }) => ({ ...item, rule: code }));
+      const items = asBound(parsed.items.map(({ code, ...item }) => ({ ...item, rule: code })));
       return { items, buildFindings };
     },
   };

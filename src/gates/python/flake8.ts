@@ -21,11 +21,13 @@ const FILES_LINE = /^(\d+)\s+total files processed/m;
 export const FLAKE8_FINDINGS_EXIT = 1;
 
 /**
- * Root entries never linted: the virtual environment the Python install creates in the checkout, and the
- * engine's report folder. They are left out of the paths given to flake8 rather than passed as
+ * Root entries never linted: the virtual environment the Python install creates in the checkout, the
+ * npm dependencies a JS+Python repository gets there (node-gyp ships Python), the usual names of a
+ * committed virtual environment, `build/` (where `pip install .` of a setup.py project copies the sources
+ * to: every finding twice), and the engine's report folder. They are left out of the paths given to flake8 rather than passed as
  * `--extend-exclude`, which would replace the repository's own `extend-exclude` instead of adding to it.
  */
-export const SKIPPED_ROOT_ENTRIES: ReadonlySet<string> = new Set(['.venv', REPORT_DIR_NAME, '.git']);
+export const SKIPPED_ROOT_ENTRIES: ReadonlySet<string> = new Set(['.venv', 'venv', 'node_modules', 'build', REPORT_DIR_NAME, '.git']);
 
 /**
  * What flake8 is pointed at: the root's folders and `.py` files, as `flake8 .` would walk them, minus

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { c8Argv, c8Toolchain, hasOwnC8Config } from '../../../src/gates/js/c8.js';
+import picomatch from 'picomatch';
+import { C8_EXCLUDE, c8Argv, c8Toolchain, hasOwnC8Config } from '../../../src/gates/js/c8.js';
 import { fixtureContext, realSandbox } from '../helpers.js';
 
 describe('c8 counts source files that no test loads', () => {
@@ -30,5 +31,17 @@ describe('c8 counts source files that no test loads', () => {
     } finally {
       await cleanup();
     }
+  });
+
+  it.each([
+    ['test.js', true],
+    ['index.test-d.ts', true],
+    ['packages/core/test/visit.js', true],
+    ['packages/core/tests/visit.py.js', true],
+    ['index.js', false],
+    ['lib/test-utils/index.js', false],
+    ['src/testing.js', false],
+  ])('treats %s as a test file: %s', (file, excluded) => {
+    expect(picomatch(C8_EXCLUDE, { dot: true })(file)).toBe(excluded);
   });
 });

@@ -9,7 +9,8 @@ describe('sourceCandidates', () => {
   it.each([
     ['./dist/index.js', ['src/index.ts', 'src/index.tsx', 'src/index.js', 'src/index.jsx', 'dist/index.ts', 'dist/index.tsx', 'dist/index.js', 'dist/index.jsx']],
     ['./lib/index.d.ts', ['src/index.ts', 'src/index.tsx', 'lib/index.ts', 'lib/index.tsx']],
-    ['index.mjs', ['index.mts', 'index.mjs']],
+    ['index.mjs', ['index.mts', 'index.mjs', 'index.ts']],
+    ['./lib/defu.cjs', ['src/defu.cts', 'src/defu.cjs', 'src/defu.ts', 'lib/defu.cts', 'lib/defu.cjs', 'lib/defu.ts']],
     ['./src/main', ['src/main.ts', 'src/main.js', 'src/main/index.ts', 'src/main/index.js']],
   ])('maps %s back to its likely sources', (entry, expected) => {
     expect(sourceCandidates(entry)).toEqual(expected);
@@ -39,6 +40,44 @@ describe('publicApiFiles', () => {
       { 'package.json': '{"main":"./dist/missing.js"}', 'src/a.ts': '', 'src/a.test.ts': '', 'src/b.d.ts': '', 'src/__tests__/c.js': '' },
       undefined,
       ['src/a.ts'],
+    ],
+    [
+      'the one TypeScript source a bundler builds into .mjs and .cjs',
+      {
+        'package.json': '{"main":"./lib/defu.cjs","module":"./dist/defu.mjs","types":"./dist/defu.d.ts"}',
+        'lib/defu.cjs': 'module.exports = require("../dist/defu.cjs");',
+        'src/defu.ts': '',
+      },
+      undefined,
+      ['src/defu.ts'],
+    ],
+    [
+      'root files but not a root test.js or tsd type tests',
+      { 'package.json': '{}', 'index.js': '', 'test.js': '', 'index.test-d.ts': '' },
+      undefined,
+      ['index.js'],
+    ],
+    [
+      "the entry points of a monorepo's workspaces, not its root test.js",
+      {
+        'package.json': '{"private":true,"workspaces":["packages/parse/","packages/cli"]}',
+        'test.js': '',
+        'packages/parse/package.json': '{"exports":"./index.js"}',
+        'packages/parse/index.js': '',
+        'packages/parse/test.js': '',
+        'packages/cli/package.json': '{"bin":"cli.js","main":"./lib/index.js"}',
+        'packages/cli/lib/index.js': '',
+        'packages/other/package.json': '{"main":"index.js"}',
+        'packages/other/index.js': '',
+      },
+      undefined,
+      ['packages/cli/lib/index.js', 'packages/parse/index.js'],
+    ],
+    [
+      "yarn's workspaces.packages form",
+      { 'package.json': '{"workspaces":{"packages":["pkgs/*"]}}', 'pkgs/a/package.json': '{"types":"./dist/index.d.ts"}', 'pkgs/a/src/index.ts': '' },
+      undefined,
+      ['pkgs/a/src/index.ts'],
     ],
     ['root files when there is no src', { 'package.json': '{}', 'index.js': '', 'eslint.config.js': '' }, undefined, ['index.js']],
     ['the docs.paths globs when set', { 'package.json': '{"main":"src/a.ts"}', 'src/a.ts': '', 'lib/api/x.ts': '' }, ['lib/api/**'], ['lib/api/x.ts']],

@@ -60,6 +60,38 @@ describe('eslintToolchain.measure', () => {
     expect(sandbox.commands[0]?.argv).toContain(DEFAULT_ESLINT_CONFIG);
   });
 
+  it("drops the bundled config's complaints about rules of plugins the repository's own config would load, and keeps its own", async () => {
+    await repo({ 'package.json': '{}' });
+    const file = path.join(dir, 'src/defu.ts');
+    const report = JSON.stringify([
+      {
+        filePath: file,
+        messages: [
+          { ruleId: 'unicorn/no-array-reduce', severity: 2, message: "Definition for rule 'unicorn/no-array-reduce' was not found.", line: 47, column: 5 },
+          { ruleId: 'no-var', severity: 2, message: 'Unexpected var, use let or const instead.', line: 3, column: 1 },
+        ],
+      },
+    ]);
+    const measured = await eslintToolchain.measure(ctx(scripted(1, report)));
+    expect(measured.findings.map((f) => f.rule)).toEqual(['no-var']);
+  });
+
+  it("keeps the unknown-rule complaints of the repository's own ESLint (its config is the one to fix)", async () => {
+    await repo({ 'package.json': '{}', 'eslint.config.js': 'export default [];', 'node_modules/eslint/bin/eslint.js': '' });
+    const report = JSON.stringify([
+      { filePath: path.join(dir, 'a.js'), messages: [{ ruleId: 'x/y', severity: 2, message: "Definition for rule 'x/y' was not found.", line: 1, column: 1 }] },
+    ]);
+    const measured = await eslintToolchain.measure(ctx(scripted(1, report)));
+    expect(measured.findings).toHaveLength(1);
+  });
+
+  it("needs the npm install only when it runs the repository's own ESLint", async () => {
+    await repo({ 'package.json': '{"devDependencies":{"oxlint":"1"}}' });
+    expect(await eslintToolchain.install?.needed(dir, ConfigSchema.parse({}))).toBe(false);
+    await writeFile(path.join(dir, 'eslint.config.js'), 'export default [];');
+    expect(await eslintToolchain.install?.needed(dir, ConfigSchema.parse({}))).toBe(true);
+  });
+
   it('fails with the output when ESLint exits with 2 (bad config or crash)', async () => {
     await repo({ 'package.json': '{}' });
     const error = await eslintToolchain.measure(ctx(scripted(2))).catch((e: unknown) => e);

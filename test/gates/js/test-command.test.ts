@@ -40,6 +40,10 @@ describe('test command helpers', () => {
     expect(outputTail('short')).toBe('short');
   });
 
+  it('drops terminal colours a reporter printed into the pipe', () => {
+    expect(outputTail('\u001b[4m\u001b[31mreadme.md\u001b[39m\u001b[24m\n \u001b[31merror\u001b[39m Cannot process file')).toBe('readme.md\n error Cannot process file');
+  });
+
   it('defaults to npm test and honours coverage.command', () => {
     expect(testCommand(ConfigSchema.parse({}))).toBe('npm test');
     expect(testCommand(ConfigSchema.parse({ coverage: { command: 'npx mocha' } }))).toBe('npx mocha');

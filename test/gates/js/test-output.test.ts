@@ -74,6 +74,31 @@ not ok 2 should be equal
 # fail  1
 `;
 
+// uvu prints no failed count: it is Total − Passed − Skipped.
+const UVU = `clamp  • ✘   (1 / 2)
+
+  FAIL  clamp  "clamps to the upper bound"
+    Expected values to be strictly equal:  (equal)
+
+  Total:     3
+  Passed:    1
+  Skipped:   1
+  Duration:  1.52ms
+`;
+
+const VITEST = ` ❯ test/defu.test.ts (22 tests | 1 failed) 12ms
+   × defu > should copy only missing properties defaults 5ms
+
+⎯⎯⎯⎯⎯⎯⎯ Failed Tests 1 ⎯⎯⎯⎯⎯⎯⎯
+
+ FAIL  test/defu.test.ts > defu > should copy only missing properties defaults
+AssertionError: expected { a: 'c' } to deeply equal { a: 'b' }
+
+ Test Files  1 failed | 1 passed (2)
+      Tests  1 failed | 22 passed (23)
+   Start at  07:57:59
+`;
+
 describe('parseTestSummary', () => {
   it.each([
     ["node:test's TAP reporter", NODE_TAP, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
@@ -81,6 +106,10 @@ describe('parseTestSummary', () => {
     ['mocha', MOCHA, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
     ['ava', AVA, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
     ['tape', TAPE, { passed: 1, failed: 1, failedTests: [] }],
+    ['vitest', VITEST, { passed: 22, failed: 1, failedTests: ['defu > should copy only missing properties defaults'] }],
+    ['a passing vitest run', ' Test Files  2 passed (2)\n      Tests  23 passed (23)\n', { passed: 23, failed: 0, failedTests: [] }],
+    ['uvu', UVU, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
+    ['a passing uvu run', '\n  Total:     42\n  Passed:    42\n  Skipped:   0\n', { passed: 42, failed: 0, failedTests: [] }],
     ['a passing run with colours', '\u001b[32m# pass 3\u001b[39m\n# fail 0\n', { passed: 3, failed: 0, failedTests: [] }],
   ])('reads %s', (_name, output, expected) => {
     expect(parseTestSummary(output)).toEqual(expected);

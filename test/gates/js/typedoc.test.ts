@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { parseTypedocOutput } from '../../../src/gates/js/typedoc.js';
+import { parseTypedocOutput, typedocEntry } from '../../../src/gates/js/typedoc.js';
 import { FIXTURES } from '../helpers.js';
 
 const DIR = path.join(FIXTURES, 'js-docs-fail');
@@ -30,5 +32,21 @@ describe('parseTypedocOutput', () => {
     expect(await parseTypedocOutput(output, DIR, 'src/index.ts')).toEqual([
       { path: 'src/stack.ts', line: 4, column: 15, level: 'failure', message: "Cannot find module 'zod'.", rule: 'TS2307' },
     ]);
+  });
+});
+
+describe('typedocEntry', () => {
+  it('documents a JS entry through its hand-written declaration file when there is one', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-typedoc-entry-'));
+    try {
+      await writeFile(path.join(dir, 'index.js'), 'export {visit} from "./lib/index.js"\n');
+      await writeFile(path.join(dir, 'index.d.ts'), 'export {visit} from "./lib/index.js"\n');
+      await writeFile(path.join(dir, 'other.mjs'), 'export const x = 1\n');
+      expect(await typedocEntry(path.join(dir, 'index.js'))).toBe(path.join(dir, 'index.d.ts'));
+      expect(await typedocEntry(path.join(dir, 'other.mjs'))).toBe(path.join(dir, 'other.mjs'));
+      expect(await typedocEntry(path.join(dir, 'src.ts'))).toBe(path.join(dir, 'src.ts'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDocstringsToolchain, docstringFiles, missingDocstringFinding, type DocstringItem } from '../../../src/gates/python/docstrings.js';
 import { ConfigSchema, defaultConfig } from '../../../src/config/schema.js';
@@ -15,6 +15,17 @@ describe('docstring files', () => {
     ]);
   });
 
+  it('leaves a Sphinx conf.py under documentation/ out of the public API', async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      await mkdir(path.join(ws.ctx.dir, 'documentation'));
+      await writeFile(path.join(ws.ctx.dir, 'documentation', 'conf.py'), 'project = "x"\n');
+      expect(await docstringFiles(ws.ctx.dir, defaultConfig())).toEqual(['src/tinycalc/__init__.py', 'src/tinycalc/calc.py']);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
   it('takes docs.paths when configured', async () => {
     const config = ConfigSchema.parse({ docs: { paths: ['src/tinycalc/calc.py'] } });
     expect(await docstringFiles(path.join(REPOS_DIR, 'py-pass'), config)).toEqual(['src/tinycalc/calc.py']);
@@ -28,8 +39,8 @@ describe('docstrings toolchain', () => {
       const { items } = await docstrings.measure(ws.ctx);
       // __init__ and _reset are private; the package, module, 2 functions, the class and its public method count.
       expect(items.map((item) => `${item.kind} ${item.name}`)).toEqual([
-        'package src.tinycalc',
-        'module src.tinycalc.calc',
+        'package tinycalc',
+        'module tinycalc.calc',
         'function add',
         'function divide',
         'class Accumulator',
@@ -69,6 +80,38 @@ describe('docstrings toolchain', () => {
       expect(names).toEqual(['shapes.exported', 'shown']);
       expect(buildFindings).toHaveLength(1);
       expect(buildFindings[0]?.path).toBe('shapes/broken.py');
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('judges an overloaded function by its implementation and names a src-layout module without src.', async () => {
+    const ws = await fixtureWorkspace('py-nodocs');
+    try {
+      const pkg = path.join(ws.ctx.dir, 'src', 'signing');
+      await mkdir(pkg, { recursive: true });
+      await writeFile(path.join(pkg, '__init__.py'), 'X = 1\n');
+      const overloads = [
+        '"""Signing."""',
+        'import typing as t',
+        '',
+        '',
+        '@t.overload',
+        'def unsign(value: str) -> str: ...',
+        '@t.overload',
+        'def unsign(value: bytes) -> bytes: ...',
+        'def unsign(value):',
+        '    """Remove the signature."""',
+        '    return value',
+        '',
+      ];
+      await writeFile(path.join(pkg, 'timed.py'), overloads.join('\n'));
+      const items = (await docstrings.measure(ws.ctx)).items.filter((item) => item.path.startsWith('src/'));
+      expect(items.map((item) => [item.name, item.line, item.documented])).toEqual([
+        ['signing', 1, false],
+        ['signing.timed', 1, true],
+        ['unsign', 9, true],
+      ]);
     } finally {
       await ws.cleanup();
     }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { createFlake8Toolchain, flake8Level, parseFlake8 } from '../../../src/gates/python/flake8.js';
+import { createFlake8Toolchain, flake8Level, lintTargets, parseFlake8 } from '../../../src/gates/python/flake8.js';
 import { ToolError } from '../../../src/gates/types.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { fixtureWorkspace, REPOS_DIR } from './fixture.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 const flake8 = createFlake8Toolchain();
@@ -85,3 +86,18 @@ describe('flake8 toolchain', () => {
     }
   });
 });
+
+describe('lintTargets', () => {
+  it('leaves out virtual environments, the build/ copy pip install makes, and the npm dependencies of a JS+Python checkout', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-flake8-targets-'));
+    try {
+      for (const folder of ['.venv', 'venv', 'build/lib', 'node_modules/node-gyp/gyp', 'src/pkg', 'tests']) await mkdir(path.join(dir, folder), { recursive: true });
+      await writeFile(path.join(dir, 'setup.py'), '');
+      await writeFile(path.join(dir, 'README.md'), '');
+      expect(await lintTargets(dir)).toEqual(['setup.py', 'src', 'tests']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
