@@ -96,6 +96,8 @@ export function collectDocItems(dir: string, files: readonly string[]): DocItem[
     const moduleSymbol = sf && checker.getSymbolAtLocation(sf);
     if (!moduleSymbol) continue;
     for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+      // A leading underscore marks an export as private by convention (CommonJS has no other way).
+      if (exported.name.startsWith('_')) continue;
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const decls = (symbol.declarations ?? []).filter((d) => inRepo(d.getSourceFile()) && !seen.has(d));
       const kind = decls[0] && kindOf(decls[0]);

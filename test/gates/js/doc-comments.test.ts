@@ -52,6 +52,8 @@ describe('collectDocItems on JSDoc types', () => {
         '',
         '/** @typedef {{ id: string }} Bare */',
         '',
+        'export const _internalTable = {};',
+        '',
         '/**',
         ' * @param {LineItem} item - A line.',
         ' * @returns {number} Its quantity.',
@@ -70,5 +72,7 @@ describe('collectDocItems on JSDoc types', () => {
         ['quantity', 'function', true],
       ]),
     );
+    // Underscore-prefixed exports are private by convention and not counted.
+    expect(items.some(([name]) => name === '_internalTable')).toBe(false);
   });
 });
