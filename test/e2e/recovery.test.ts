@@ -30,6 +30,19 @@ async function jobCounts(url: string): Promise<Record<string, number>> {
   return body.jobs ?? {};
 }
 
+/**
+ * The job counts once they reach `expected` (or the last ones after `timeoutMs`): a worker marks its
+ * job done just after completing the check runs, so the counts may lag the checks by a moment.
+ */
+async function settledJobCounts(url: string, expected: Record<string, number>, timeoutMs = 10_000): Promise<Record<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await jobCounts(url);
+    if (Object.entries(expected).every(([state, n]) => counts[state] === n) || Date.now() > deadline) return counts;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const coverageRunning = (runs: FakeCheckRun[]) => runs.some((r) => r.name === 'quality-gates/coverage' && r.status === 'in_progress');
 
 describe('recovery of stored jobs with the SQLite store', () => {
@@ -77,7 +90,7 @@ describe('recovery of stored jobs with the SQLite store', () => {
         expect(runs.map((r) => r.conclusion)).toEqual(['skipped', 'skipped', 'skipped']);
         expect(runs.map((r) => r.history[0])).toEqual(['queued', 'queued', 'queued']);
       }
-      expect(await jobCounts(app.url)).toMatchObject({ queued: 0, running: 0, done: 2 });
+      expect(await settledJobCounts(app.url, { queued: 0, running: 0, done: 2 })).toMatchObject({ queued: 0, running: 0, done: 2 });
     } finally {
       await app.stop();
     }
@@ -112,7 +125,7 @@ describe('recovery of stored jobs with the SQLite store', () => {
       expect(coverage.history.at(-1)).toBe('completed');
       expect(runs.filter((r) => r.name !== 'quality-gates/coverage').map((r) => r.conclusion)).toEqual(['skipped', 'skipped']);
       expect(heir.output()).toContain('"attempt":2');
-      expect(await jobCounts(heir.url)).toMatchObject({ queued: 0, running: 0, done: 1 });
+      expect(await settledJobCounts(heir.url, { queued: 0, running: 0, done: 1 })).toMatchObject({ queued: 0, running: 0, done: 1 });
     } finally {
       await heir.stop();
     }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
+import path from 'node:path';
 import { JobAbortedError } from '../../src/queue/abort.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import type { Job } from '../../src/queue/job.js';
@@ -221,6 +222,33 @@ describe('SQLite job queue', () => {
     ]);
     expect(clash.status).toBe('rejected');
     expect(stored).toEqual({ status: 'fulfilled', value: { job: good, duplicate: false } });
+  });
+
+  it('stores and deduplicates on the main connection when the commit thread is off', async () => {
+    const db = openDatabase(tempDir());
+    const queue = new SqliteJobQueue({ db, workerId: 'inline', tuning: tuningFrom({}, FAST), ownsDatabase: true, commitInThread: false });
+    cleanups.push(() => queue.close());
+    const job = makeJob();
+    expect(await queue.enqueue(job, { dedupKey: 'k' })).toEqual({ job, duplicate: false });
+    expect(stateOf(db, job.id).state).toBe('queued');
+    expect(await queue.enqueue(makeJob(), { dedupKey: 'k' })).toEqual({ job, duplicate: true });
+  });
+
+  it('stores enqueues made while a commit is out, and all of them before close returns', async () => {
+    const { queue, db } = open(tempDir());
+    const jobs = Array.from({ length: 50 }, () => makeJob());
+    const first = queue.enqueue(jobs[0] as Job, { dedupKey: 'k0' });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const rest = jobs.slice(1).map((job, i) => queue.enqueue(job, { dedupKey: `k${String(i + 1)}` }));
+    await first;
+    const counted = (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+    expect(counted).toBeGreaterThanOrEqual(1);
+    const closing = queue.close();
+    expect((await Promise.all(rest)).every((r) => !r.duplicate)).toBe(true);
+    await closing;
+    const reopened = openDatabase(path.dirname(db.name));
+    expect(reopened.prepare('SELECT COUNT(*) AS n FROM jobs').get()).toEqual({ n: 50 });
+    reopened.close();
   });
 
   it('rejects enqueues once closed', async () => {

@@ -10,6 +10,7 @@ import type { QueueTuning } from '../options.js';
 import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
 import { jobTable, type JobTable, type NewJob } from './table.js';
 import { startWorkerLoop } from './worker.js';
+import { threadCommitter, type EnqueueCommitter } from './commit-thread.js';
 import { JobAbortedError } from '../abort.js';
 
 /** Finished jobs are kept this long, so a late duplicate delivery is still recognised (GitHub keeps 3 days). */
@@ -30,6 +31,11 @@ export interface SqliteQueueOptions {
   ownsDatabase?: boolean;
   /** Progress and failures. */
   log?: Logger;
+  /**
+   * Commit enqueues in a `worker_threads` thread on a second connection (default: true for a file),
+   * keeping the fsync off the event loop that answers webhooks.
+   */
+  commitInThread?: boolean;
 }
 
 interface Pending extends NewJob {
@@ -44,19 +50,27 @@ export class SqliteJobQueue implements JobQueue {
   private readonly wakers = new Set<() => void>();
   private readonly workers = new Set<WorkerHandle>();
   private pending: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private flushScheduled = false;
+  private readonly committer: EnqueueCommitter;
   private closed = false;
   private readonly pruner: NodeJS.Timeout;
 
   /** @param options Store file, worker id and timing. */
   constructor(private readonly options: SqliteQueueOptions) {
     this.table = jobTable(options.db);
+    const inline: EnqueueCommitter = {
+      commit: (jobs, now) => Promise.resolve(this.table.insertMany(jobs, now)),
+      close: () => Promise.resolve(),
+    };
+    this.committer = (options.commitInThread ?? !options.db.memory) ? threadCommitter(options.db.name) : inline;
     this.prune();
     this.pruner = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
   }
 
   /**
-   * Stores the job. Enqueues made in the same event-loop turn are committed together, so a burst of
-   * webhooks pays one fsync rather than one each.
+   * Stores the job. Enqueues made in the same event-loop turn, or while the previous commit was out,
+   * are committed together: a burst of webhooks pays one fsync per group rather than one each.
    */
   enqueue(job: Job, options: { dedupKey: string; supersedeKey?: string }): Promise<EnqueueResult> {
     if (this.closed) return Promise.reject(new Error('the job queue is closed: the app is shutting down'));
@@ -69,20 +83,34 @@ export class SqliteJobQueue implements JobQueue {
         resolve,
         reject,
       });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      this.schedule();
     });
   }
 
-  private flush(): void {
+  private schedule(): void {
+    if (this.flushScheduled || this.flushing !== undefined || this.pending.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = undefined;
+        this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
     try {
-      const results = this.table.insertMany(batch, Date.now());
+      // The thread's connection outlives a closed store; the queue must not.
+      if (!this.options.db.open) throw new Error('the store file is closed');
+      const results = await this.committer.commit(batch, Date.now());
       batch.forEach((item, i) => item.resolve(results[i] ?? { job: item.job, duplicate: false }));
     } catch {
-      // One bad job (or a full disk) rolled back the whole batch: store them one by one, so only
-      // the enqueues that really fail are rejected.
+      // One bad job (or a full disk, or a dead thread) rolled back the whole batch: store them one
+      // by one on this thread's connection, so only the enqueues that really fail are rejected.
       for (const item of batch) this.insertAlone(item);
     }
     for (const wake of this.wakers) wake();
@@ -159,7 +187,8 @@ export class SqliteJobQueue implements JobQueue {
     this.closed = true;
     clearInterval(this.pruner);
     await Promise.all([...this.workers].map((worker) => worker.close()));
-    this.flush();
+    while (this.flushing !== undefined || this.pending.length > 0) await (this.flushing ?? this.flush());
+    await this.committer.close();
     if (this.options.ownsDatabase === true) this.options.db.close();
   }
 

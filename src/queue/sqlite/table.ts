@@ -45,17 +45,21 @@ function rowOf(raw: RawRow): JobRow {
   return { job: JSON.parse(raw.payload) as Job, attempts: raw.attempts, maxAttempts: raw.max_attempts, state: raw.state };
 }
 
+/** Stores a new job; a second job with the same dedup key changes nothing (shared with the commit thread). */
+export const INSERT_JOB_SQL = `INSERT INTO jobs (id, dedup_key, supersede_key, state, payload, max_attempts, available_at, created_at, updated_at)
+  VALUES (@id, @dedupKey, @supersedeKey, 'queued', @payload, @maxAttempts, @now, @now, @now)
+  ON CONFLICT(dedup_key) DO NOTHING`;
+
+/** The stored job with a dedup key. */
+export const JOB_BY_DEDUP_SQL = 'SELECT payload FROM jobs WHERE dedup_key = ?';
+
 /**
  * Prepared statements over the `jobs` table.
  * @param db Open store.
  */
 export function jobTable(db: StoreDatabase) {
-  const insert = db.prepare(
-    `INSERT INTO jobs (id, dedup_key, supersede_key, state, payload, max_attempts, available_at, created_at, updated_at)
-     VALUES (@id, @dedupKey, @supersedeKey, 'queued', @payload, @maxAttempts, @now, @now, @now)
-     ON CONFLICT(dedup_key) DO NOTHING`,
-  );
-  const byDedup = db.prepare<[string], { payload: string }>('SELECT payload FROM jobs WHERE dedup_key = ?');
+  const insert = db.prepare(INSERT_JOB_SQL);
+  const byDedup = db.prepare<[string], { payload: string }>(JOB_BY_DEDUP_SQL);
   // Jobs whose worker died during the extra attempt are not handed out again (a job that kills its
   // worker would otherwise loop forever).
   const reap = db.prepare<{ now: number; reason: string }, RawRow>(
