@@ -18,10 +18,20 @@ export function mayDeploy(job: Job, config: Config): boolean {
   return (job.trigger === 'push' || job.trigger === 'check_suite') && job.ref !== undefined && config.deploy !== undefined;
 }
 
-/** One summary line per target. */
-export function deployNotes(outcome: DeployOutcome): string[] {
+/**
+ * The repository's page of deployments to `environment` on GitHub (or GitHub Enterprise, from Probot's
+ * `GHE_HOST`/`GHE_PROTOCOL`), which lists the Deployment with its statuses.
+ */
+export function deploymentsPageUrl(env: NodeJS.ProcessEnv, owner: string, repo: string, environment: string): string {
+  const base = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}` : 'https://github.com';
+  return `${base}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/deployments/${encodeURIComponent(environment)}`;
+}
+
+/** One summary line per target; `pageUrl` links each Deployment's page. */
+export function deployNotes(outcome: DeployOutcome, pageUrl?: string): string[] {
   return outcome.records.map((record) => {
-    const link = record.deploymentId === undefined ? '' : ` (Deployment ${String(record.deploymentId)})`;
+    const name = `Deployment ${String(record.deploymentId)}`;
+    const link = record.deploymentId === undefined ? '' : ` (${pageUrl ? `[${name}](${pageUrl})` : name})`;
     const timing = record.pushToTriggerMs === undefined ? '' : `, ${String(record.pushToTriggerMs)} ms after the push`;
     return `**Deploy ${record.target}:** ${record.status}${record.dryRun ? ' (dry run)' : ''} — ${record.message}${link}${timing}`;
   });
@@ -50,5 +60,5 @@ export async function deployStep(job: Job, deps: PipelineDeps, config: Config, r
     log: deps.log,
     ...(deps.publicUrl ? { callbackUrl: new URL(AGENT_CALLBACK_PATH, deps.publicUrl).toString() } : {}),
   });
-  return deployNotes(outcome);
+  return deployNotes(outcome, deploymentsPageUrl(deps.env, job.owner, job.repo, config.deploy.environment));
 }

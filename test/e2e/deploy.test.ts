@@ -160,7 +160,7 @@ describe('deploy on green through the running app', () => {
     expect(JSON.parse(calls[0]?.body ?? '')).toEqual({ source_type: 'Branch', source_name: 'main' });
 
     const summary = runNamed(runs, 'lint').output.summary ?? '';
-    expect(summary).toMatch(/\*\*Deploy dockerhub:\*\* success .*\(Deployment \d+\)/);
+    expect(summary).toMatch(/\*\*Deploy dockerhub:\*\* success .*\(\[Deployment \d+\]\(http:\/\/127\.0\.0\.1:\d+\/[^/]+\/[^/]+\/deployments\/production\)\)/);
     expect(summary).toMatch(/\*\*Deploy webhook:\*\* in_progress .*waiting for its report/);
     for (const run of runs) expect(JSON.stringify(run.output)).not.toContain(HUB_TOKEN);
 
