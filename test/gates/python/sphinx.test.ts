@@ -47,3 +47,30 @@ describe('sphinx toolchain', () => {
     }
   });
 });
+
+describe('sphinx build with the real sphinx-build', () => {
+  async function withDocs(index: string) {
+    const ws = await fixtureWorkspace('py-pass', { docs: { build: 'sphinx' } });
+    await mkdir(path.join(ws.ctx.dir, 'docs'), { recursive: true });
+    await writeFile(path.join(ws.ctx.dir, 'docs', 'conf.py'), "project = 'demo'\nextensions = []\n");
+    await writeFile(path.join(ws.ctx.dir, 'docs', 'index.rst'), index);
+    return ws;
+  }
+
+  it('passes a clean build and fails one that warns, each warning a finding on its line', async () => {
+    const clean = await withDocs('Demo\n====\n\nA clean page.\n');
+    const broken = await withDocs('Demo\n====\n\nSee :doc:`missing-page`.\n\n.. unknown-directive::\n');
+    try {
+      const ok = await createSphinxToolchain().measure(clean.ctx);
+      expect(ok.build).toMatchObject({ tool: 'sphinx', ok: true });
+      expect(ok.buildFindings).toEqual([]);
+      const bad = await createSphinxToolchain().measure(broken.ctx);
+      expect(bad.build?.ok).toBe(false);
+      expect(bad.buildFindings.length).toBeGreaterThanOrEqual(1);
+      expect(bad.buildFindings.every((f) => f.path === 'docs/index.rst' && f.line >= 1)).toBe(true);
+      expect(bad.buildFindings.map((f) => f.message).join('\n')).toMatch(/missing-page|unknown-directive|Unknown directive/i);
+    } finally {
+      await Promise.all([clean.cleanup(), broken.cleanup()]);
+    }
+  });
+});
