@@ -5,10 +5,10 @@
  * sandbox, as the sandbox's user, so the repository belongs to whoever runs the tests.
  * @module
  */
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../gates/types.js';
 import type { Sandbox } from '../sandbox/types.js';
+import { pathExists } from './files.js';
 
 /** Time allowed for `git init` + `git add` + `git commit` of a large checkout. */
 export const GIT_INIT_TIMEOUT_MS = 60_000;
@@ -25,7 +25,7 @@ export async function initGitRepository(
   sandbox: Sandbox,
   options: { sha?: string; signal?: AbortSignal; log?: Logger } = {},
 ): Promise<boolean> {
-  if (await access(path.join(dir, '.git')).then(() => true, () => false)) return true;
+  if (await pathExists(path.join(dir, '.git'))) return true;
   const message = options.sha ? `quality-gates checkout of ${options.sha}` : 'quality-gates checkout';
   const script = [
     'git init -q -b main',

@@ -4,13 +4,14 @@
  * install command) and handed to every later command as a read-only mount.
  * @module
  */
-import { access, cp, readFile } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../gates/types.js';
 import { describeSandboxFailure } from '../sandbox/describe.js';
 import { DEFAULT_LIMITS } from '../sandbox/index.js';
 import type { Sandbox, SandboxLimits, SandboxMount } from '../sandbox/types.js';
 import type { DependencyCache } from './cache.js';
+import { pathExists } from './files.js';
 
 /** npm's lockfiles, in the order npm itself prefers them. */
 const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
@@ -70,13 +71,6 @@ interface PackageJson {
   optionalDependencies?: Record<string, string>;
   scripts?: Record<string, string>;
   workspaces?: unknown;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function readOptional(file: string): Promise<string | undefined> {
@@ -156,7 +150,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     const why = describeSandboxFailure(result, { ...DEFAULT_LIMITS, ...options.limits }) ?? '';
     return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });
   }
-  if (!useCache || !(await exists(nodeModules))) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
+  if (!useCache || !(await pathExists(nodeModules))) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
   try {
     const entry = await options.cache.commit(key, nodeModules);
     return done({ ok: true, cached: false, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : mountOf(entry), output });

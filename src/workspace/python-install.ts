@@ -9,13 +9,14 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ASSETS_DIR } from '../paths.js';
 import type { GateContext } from '../gates/types.js';
 import type { SandboxResult } from '../sandbox/types.js';
 import { REQUIREMENTS_PATTERN } from '../gates/python/detect.js';
 import { limitsFromConfig } from '../sandbox/index.js';
+import { pathExists } from './files.js';
 
 /** The Debian interpreter: its site-packages hold the system's coverage and pytest. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -71,13 +72,6 @@ function outputOf(result: SandboxResult): string {
   return [result.stdout, result.stderr].filter((part) => part.length > 0).join('\n');
 }
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Variables that select the environment: its `bin` first on PATH, and `src/` importable when present. */
 export async function venvEnv(dir: string): Promise<Record<string, string>> {
   const venvDir = path.join(dir, VENV_DIR_NAME);
@@ -87,7 +81,7 @@ export async function venvEnv(dir: string): Promise<Record<string, string>> {
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PYTHONDONTWRITEBYTECODE: '1',
   };
-  if (await exists(path.join(dir, 'src'))) env.PYTHONPATH = path.join(dir, 'src');
+  if (await pathExists(path.join(dir, 'src'))) env.PYTHONPATH = path.join(dir, 'src');
   return env;
 }
 
@@ -159,7 +153,7 @@ export async function preparePythonEnvironment(ctx: GateContext): Promise<Python
   const cacheable = pip !== undefined && !requirements.installProject;
   const cached = path.join(ctx.cacheDir, 'python-venvs', key);
   await rm(venvDir, { recursive: true, force: true });
-  if (cacheable && (await exists(path.join(cached, READY_MARKER)))) {
+  if (cacheable && (await pathExists(path.join(cached, READY_MARKER)))) {
     await cp(cached, venvDir, { recursive: true, verbatimSymlinks: true });
     ctx.log?.info({ key }, 'python environment restored from cache');
     return { python, venvDir, env, source: 'cache' };

@@ -12,14 +12,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { APP_ROOT } from '../../src/paths.js';
-import { allCompleted, fixture, OWNER, runNamed, serveRepo, shaOf, waitForRuns } from './helpers.js';
+import { allCompleted, fixture, OWNER, runNamed, serveRepo, shaOf, waitForRuns, dropPrefix, REDIS } from './helpers.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { startApp, throwawayKey, WEBHOOK_SECRET } from '../support/app-process.js';
 import { deliver, pullRequestPayload } from '../support/webhooks.js';
 
-const REDIS = 'redis://127.0.0.1:6379';
 
 /** Lease (BullMQ lock) of the tests: a killed worker's job is taken over within about twice this. */
 const LEASE_MS = '2000';
@@ -84,17 +82,6 @@ async function startWorkerProcess(github: FakeGitHub, privateKey: string, extraE
       await rm(workDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Deletes every key under a test's prefix. */
-async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** A TCP relay in front of Redis that the test can cut, as a network partition would. */

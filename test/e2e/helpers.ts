@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { APP_ROOT } from '../../src/paths.js';
 import { startFakeGitHub, type FakeCheckRun, type FakeGitHub } from '../support/fake-github.js';
 import { startApp, type AppProcess } from '../support/app-process.js';
@@ -70,4 +71,37 @@ export function runNamed(runs: FakeCheckRun[], gate: string): FakeCheckRun {
   const run = runs.find((r) => r.name === `quality-gates/${gate}`);
   if (!run) throw new Error(`no check run quality-gates/${gate} among ${runs.map((r) => r.name).join(', ')}`);
   return run;
+}
+
+/** The local Redis the distributed tests use (each test under its own key prefix). */
+export const REDIS = 'redis://127.0.0.1:6379';
+
+/** Deletes every key under a test's prefix. */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Jobs by state, as the app's `/healthz` reports them. */
+export async function jobCounts(url: string): Promise<Record<string, number>> {
+  const body = (await (await fetch(`${url}/healthz`)).json()) as { jobs?: Record<string, number> };
+  return body.jobs ?? {};
+}
+
+/**
+ * The job counts once they reach `expected` (or the last ones after `timeoutMs`): a worker marks its
+ * job done just after completing the check runs, so the counts may lag the checks by a moment.
+ */
+export async function settledJobCounts(url: string, expected: Record<string, number>, timeoutMs = 10_000): Promise<Record<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await jobCounts(url);
+    if (Object.entries(expected).every(([state, n]) => counts[state] === n) || Date.now() > deadline) return counts;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

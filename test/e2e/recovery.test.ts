@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { allCompleted, fixture, OWNER, runNamed, serveRepo, shaOf, waitForRuns } from './helpers.js';
+import { allCompleted, fixture, OWNER, runNamed, serveRepo, shaOf, waitForRuns, jobCounts, settledJobCounts } from './helpers.js';
 import { startFakeGitHub, type FakeCheckRun, type FakeGitHub } from '../support/fake-github.js';
 import { startApp, WEBHOOK_SECRET, type AppProcess } from '../support/app-process.js';
 import { deliver, pullRequestPayload } from '../support/webhooks.js';
@@ -23,24 +23,6 @@ async function killHard(app: AppProcess): Promise<void> {
     await exited;
   }
   await rm(app.dataDir, { recursive: true, force: true });
-}
-
-async function jobCounts(url: string): Promise<Record<string, number>> {
-  const body = (await (await fetch(`${url}/healthz`)).json()) as { jobs?: Record<string, number> };
-  return body.jobs ?? {};
-}
-
-/**
- * The job counts once they reach `expected` (or the last ones after `timeoutMs`): a worker marks its
- * job done just after completing the check runs, so the counts may lag the checks by a moment.
- */
-async function settledJobCounts(url: string, expected: Record<string, number>, timeoutMs = 10_000): Promise<Record<string, number>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const counts = await jobCounts(url);
-    if (Object.entries(expected).every(([state, n]) => counts[state] === n) || Date.now() > deadline) return counts;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const coverageRunning = (runs: FakeCheckRun[]) => runs.some((r) => r.name === 'quality-gates/coverage' && r.status === 'in_progress');

@@ -8,13 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { allCompleted, fixture, OWNER, serveRepo, shaOf, waitForRuns } from './helpers.js';
+import { allCompleted, fixture, OWNER, serveRepo, shaOf, waitForRuns, jobCounts, dropPrefix, REDIS } from './helpers.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { startApp, WEBHOOK_SECRET, type AppProcess } from '../support/app-process.js';
 import { deliver, pullRequestPayload } from '../support/webhooks.js';
 
-const REDIS = 'redis://127.0.0.1:6379';
 
 /** Every gate off: the job still goes through the whole pipeline (config, tarball) but runs no tool. */
 const NO_GATES = 'lint:\n  enabled: false\ncoverage:\n  enabled: false\ndocs:\n  enabled: false\n';
@@ -33,20 +31,6 @@ async function waitForOutput(app: AppProcess, text: string, timeoutMs = 15_000):
   while (!app.output().includes(text)) {
     if (Date.now() > deadline) throw new Error(`the app never logged "${text}":\n${app.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function jobCounts(url: string): Promise<Record<string, number>> {
-  return ((await (await fetch(`${url}/healthz`)).json()) as { jobs?: Record<string, number> }).jobs ?? {};
-}
-
-async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
   }
 }
 

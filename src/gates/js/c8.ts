@@ -3,7 +3,8 @@
  * command and collects V8's coverage of every Node process it starts, remapped through source maps.
  * @module
  */
-import { access, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { pathExists } from '../../workspace/files.js';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { APP_NODE_MODULES } from '../../paths.js';
@@ -47,7 +48,7 @@ const C8_CONFIG_FILES = ['.c8rc', '.c8rc.json', '.c8rc.yml', '.c8rc.yaml', '.nyc
  */
 export async function hasOwnC8Config(dir: string): Promise<boolean> {
   for (const file of C8_CONFIG_FILES) {
-    if (await access(path.join(dir, file)).then(() => true, () => false)) return true;
+    if (await pathExists(path.join(dir, file))) return true;
   }
   const pkg = (await readPackageJson(dir)) as (PackageJson & { c8?: unknown; nyc?: unknown }) | undefined;
   return pkg?.c8 !== undefined || pkg?.nyc !== undefined;

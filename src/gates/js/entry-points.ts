@@ -5,11 +5,11 @@
  * sources under `src/` outside tests. Only reads files.
  * @module
  */
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import type { Config } from '../../config/schema.js';
 import { entryPointPaths, readPackageJson, workspaceGlobs, type PackageJson } from './package.js';
+import { pathExists } from '../../workspace/files.js';
 
 /** Source extensions the TypeScript compiler reads (with `allowJs`). */
 const SOURCE_EXT = '{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
@@ -46,15 +46,6 @@ const SOURCE_FOR: Record<string, string[]> = {
   '': ['.ts', '.js', '/index.ts', '/index.js'],
 };
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function splitExtension(file: string): [string, string] {
   const match = /(\.d\.[mc]?ts|\.[mc]?[jt]sx?)$/.exec(file);
   return match ? [file.slice(0, -match[0].length), match[0]] : [file, ''];
@@ -76,7 +67,7 @@ async function resolveEntry(dir: string, entry: string): Promise<string | undefi
   for (const candidate of sourceCandidates(entry)) {
     const file = path.join(dir, candidate);
     if (!file.startsWith(dir + path.sep)) continue;
-    if (await exists(file)) return file;
+    if (await pathExists(file)) return file;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
  * output cap can never cut the JSON in half.
  * @module
  */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { APP_NODE_MODULES, ASSETS_DIR } from '../../paths.js';
@@ -13,6 +13,7 @@ import { ToolError, type Finding, type GateContext, type LintMeasurement, type T
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
+import { pathExists } from '../../workspace/files.js';
 
 /** Flat config file names ESLint ≥ 9 looks up. */
 export const FLAT_CONFIG_FILES = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts'];
@@ -33,19 +34,10 @@ export const DEFAULT_ESLINT_CONFIG = path.join(ASSETS_DIR, 'eslint', 'default.co
 /** ESLint's exit code for a bad config or a crash (1 only means "problems found"). */
 const ESLINT_FATAL_EXIT = 2;
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Which config the repository brings: `flat`, `legacy` or none. */
 export async function repoEslintConfig(dir: string): Promise<'flat' | 'legacy' | undefined> {
-  for (const name of FLAT_CONFIG_FILES) if (await exists(path.join(dir, name))) return 'flat';
-  for (const name of LEGACY_CONFIG_FILES) if (await exists(path.join(dir, name))) return 'legacy';
+  for (const name of FLAT_CONFIG_FILES) if (await pathExists(path.join(dir, name))) return 'flat';
+  for (const name of LEGACY_CONFIG_FILES) if (await pathExists(path.join(dir, name))) return 'legacy';
   const pkg = await readPackageJson(dir);
   return pkg !== undefined && 'eslintConfig' in pkg ? 'legacy' : undefined;
 }
@@ -104,7 +96,7 @@ async function commandFor(ctx: GateContext, out: string): Promise<{ argv: string
   const common = ['.', '--format', 'json', '--output-file', out, '--no-error-on-unmatched-pattern'];
   const kind = await repoEslintConfig(ctx.dir);
   const ownEslint = path.join(ctx.dir, 'node_modules', 'eslint', 'bin', 'eslint.js');
-  if (kind !== undefined && (await exists(ownEslint))) {
+  if (kind !== undefined && (await pathExists(ownEslint))) {
     // ESLint 8 needs to be told to read eslintrc files; 9 still honours the switch.
     const env: Record<string, string> = kind === 'legacy' ? { ESLINT_USE_FLAT_CONFIG: 'false' } : {};
     return { argv: [process.execPath, ownEslint, ...common], env, bundled: false };

@@ -4,7 +4,7 @@
  * because a repository's TypeDoc config may load plugins, which is repository code.
  * @module
  */
-import { access, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { APP_NODE_MODULES } from '../../paths.js';
@@ -12,6 +12,7 @@ import { combinedOutput, reportDir, runTool } from '../exec.js';
 import type { DocsMeasurement, Finding, GateContext, Toolchain } from '../types.js';
 import { isJavaScriptRepo } from './detect.js';
 import { publicApiFiles } from './entry-points.js';
+import { pathExists } from '../../workspace/files.js';
 
 /** TypeDoc config files that make the repository's own options (entry points, plugins) apply. */
 export const TYPEDOC_CONFIG_FILES = ['typedoc.json', 'typedoc.jsonc', 'typedoc.config.js', 'typedoc.config.cjs', 'typedoc.config.mjs'];
@@ -19,21 +20,12 @@ export const TYPEDOC_CONFIG_FILES = ['typedoc.json', 'typedoc.jsonc', 'typedoc.c
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Maps TypeDoc's `defined in <package>/<path>` to a path of the checkout, dropping leading segments until a file exists. */
 async function locate(dir: string, shown: string): Promise<string | undefined> {
   const parts = shown.split('/');
   for (let i = 0; i < parts.length; i++) {
     const rel = parts.slice(i).join('/');
-    if (rel && (await exists(path.join(dir, rel)))) return rel;
+    if (rel && (await pathExists(path.join(dir, rel)))) return rel;
   }
   return undefined;
 }
@@ -87,11 +79,11 @@ export async function typedocEntry(file: string): Promise<string> {
   const declaration = DECLARATION_FOR[ext];
   if (declaration === undefined) return file;
   const candidate = file.slice(0, -ext.length) + declaration;
-  return (await exists(candidate)) ? candidate : file;
+  return (await pathExists(candidate)) ? candidate : file;
 }
 
 async function firstExisting(dir: string, names: string[]): Promise<string | undefined> {
-  for (const name of names) if (await exists(path.join(dir, name))) return name;
+  for (const name of names) if (await pathExists(path.join(dir, name))) return name;
   return undefined;
 }
 
@@ -107,7 +99,7 @@ async function typedocArgs(ctx: GateContext): Promise<{ args: string[]; anchor: 
   if (entries.length === 0) return undefined;
   const anchor = entries[0] !== undefined ? path.relative(ctx.dir, entries[0]).split(path.sep).join('/') : 'package.json';
   let tsconfig = 'tsconfig.json';
-  if (!(await exists(path.join(ctx.dir, tsconfig)))) {
+  if (!(await pathExists(path.join(ctx.dir, tsconfig)))) {
     tsconfig = path.join(await reportDir(ctx.dir), 'tsconfig.json');
     const compilerOptions = { allowJs: true, noEmit: true, skipLibCheck: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [] };
     await writeFile(tsconfig, JSON.stringify({ compilerOptions, files: entries }, null, 2));

@@ -3,7 +3,7 @@
  * `--keep-going` so every warning is reported, not only the first). Each warning is a finding.
  * @module
  */
-import { access } from 'node:fs/promises';
+import { pathExists } from '../../workspace/files.js';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { combinedOutput, runTool } from '../exec.js';
@@ -38,11 +38,7 @@ export function parseSphinx(output: string, dir: string): Finding[] {
 /** The first conventional folder holding a `conf.py`, or undefined. */
 export async function sphinxSourceDir(dir: string): Promise<string | undefined> {
   for (const candidate of SPHINX_SOURCE_DIRS) {
-    const found = await access(path.join(dir, candidate, 'conf.py')).then(
-      () => true,
-      () => false,
-    );
-    if (found) return candidate;
+    if (await pathExists(path.join(dir, candidate, 'conf.py'))) return candidate;
   }
   return undefined;
 }
