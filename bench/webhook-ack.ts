@@ -2,7 +2,9 @@
  * Webhook acknowledgement: how long GitHub waits for our answer when every delivery is stored
  * durably first, against a Probot app whose handler does nothing, in the same run on loopback.
  * Steady 200 deliveries/s for 5 s and a burst of 500 at once, with the SQLite store and with Redis
- * (BullMQ), plus the RSS of each server process idle and at the burst's peak. The app runs as
+ * (BullMQ), plus the RSS of each server process idle and at the burst's peak. On a small shared
+ * machine one run of a phase swings by ±30 %, so each phase runs {@link ROUNDS} times, the servers
+ * taking turns in a rotating order, and the table gives the median of the rounds. The app runs as
  * `npm start` runs it (a separate process, workers off: `QG_WORKERS=0`, so only the web path is
  * measured; it still creates the three `queued` check runs of each job on a fake GitHub in a third
  * process). Deliveries are signed `pull_request.opened` example payloads (~23 KB), each its own pull
@@ -33,6 +35,10 @@ export const BURST_SIZE = 500;
 export const WARMUP = 100;
 /** Pause after each phase, so the check runs created after the answers do not spill into the next one. */
 export const SETTLE_MS = 3_000;
+/** Rounds of each phase (`BENCH_ROUNDS`, default 3); the table reports their medians. */
+export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+/** Nice value of the fake GitHub process (see `main`). */
+export const FAKE_GITHUB_NICE = 10;
 /** Where Redis is expected. */
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 /** How often RSS is sampled during a burst. */
@@ -57,6 +63,8 @@ export interface AckRow {
   max: number;
   /** CPU the server used per delivery, including the work it does after answering (ms). */
   cpuPerDelivery: number;
+  /** p99 of each round, when this row is the median of several. */
+  roundsP99?: number[];
 }
 
 /** Memory of one server process (MB). */
@@ -133,6 +141,27 @@ export function send(port: number, delivery: Delivery): Promise<{ status: number
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The median of each figure over the rounds of one phase on one server. */
+export function medianRow(rounds: AckRow[]): AckRow {
+  const median = (pick: (r: AckRow) => number) => {
+    const sorted = rounds.map(pick).sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+  };
+  const [first] = rounds;
+  if (first === undefined) throw new Error('no rounds to summarise');
+  return {
+    target: first.target,
+    phase: first.phase,
+    sent: rounds.reduce((n, r) => n + r.sent, 0),
+    ok: rounds.reduce((n, r) => n + r.ok, 0),
+    p50: median((r) => r.p50),
+    p99: median((r) => r.p99),
+    max: median((r) => r.max),
+    cpuPerDelivery: median((r) => r.cpuPerDelivery),
+    roundsP99: rounds.map((r) => r.p99),
+  };
+}
+
 function row(target: string, phase: string, results: { status: number; ms: number }[]): AckRow {
   const ok = results.filter((r) => r.status === 200).map((r) => r.ms);
   return { target, phase, sent: results.length, ok: ok.length, p50: percentile(ok, 50), p99: percentile(ok, 99), max: Math.max(...ok), cpuPerDelivery: Number.NaN };
@@ -147,8 +176,8 @@ async function withCpu(target: Target, phase: () => Promise<AckRow>): Promise<Ac
 }
 
 /** Sends {@link STEADY_RATE} deliveries a second for {@link STEADY_SECONDS} s to `target`. */
-export async function steady(target: Target): Promise<AckRow> {
-  const batch = deliveries(STEADY_RATE * STEADY_SECONDS, `steady-${target.name}`);
+export async function steady(target: Target, round = 0): Promise<AckRow> {
+  const batch = deliveries(STEADY_RATE * STEADY_SECONDS, `steady-${target.name}-${String(round)}`);
   const interval = 1000 / STEADY_RATE;
   const start = performance.now();
   const pending: Promise<{ status: number; ms: number }>[] = [];
@@ -161,8 +190,8 @@ export async function steady(target: Target): Promise<AckRow> {
 }
 
 /** Sends {@link BURST_SIZE} deliveries at once to `target`, sampling its RSS meanwhile. */
-export async function burst(target: Target): Promise<{ row: AckRow; peakMb: number }> {
-  const batch = deliveries(BURST_SIZE, `burst-${target.name}`);
+export async function burst(target: Target, round = 0): Promise<{ row: AckRow; peakMb: number }> {
+  const batch = deliveries(BURST_SIZE, `burst-${target.name}-${String(round)}`);
   let peakMb = memoryOf(target.pid).rss;
   const sampler = setInterval(() => (peakMb = Math.max(peakMb, memoryOf(target.pid).rss)), RSS_SAMPLE_MS);
   try {
@@ -247,11 +276,12 @@ async function storedJobs(target: Target): Promise<number | undefined> {
 export function formatTables(result: AckBenchResult): string {
   const f = (n: number) => n.toFixed(1);
   const baseline = (phase: string) => result.ack.find((r) => r.target === 'Probot no-op' && r.phase === phase);
-  const lines = ['| server | load | answered 200 | ack p50 ms | ack p99 ms | max ms | p99 vs baseline | CPU ms per delivery |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  const lines = ['| server | load | answered 200 | ack p50 ms | ack p99 ms | max ms | p99 vs baseline | CPU ms per delivery | p99 of each round |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
   for (const r of result.ack) {
     const base = baseline(r.phase);
     const ratio = base && r.target !== base.target ? `${(r.p99 / base.p99).toFixed(2)}×` : '—';
-    lines.push(`| ${r.target} | ${r.phase} | ${String(r.ok)}/${String(r.sent)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${ratio} | ${f(r.cpuPerDelivery)} |`);
+    const rounds = (r.roundsP99 ?? [r.p99]).map((p) => p.toFixed(0)).join(' · ');
+    lines.push(`| ${r.target} | ${r.phase} | ${String(r.ok)}/${String(r.sent)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${ratio} | ${f(r.cpuPerDelivery)} | ${rounds} |`);
   }
   lines.push('', '| server | RSS idle MB | RSS peak during burst MB | VmHWM after all phases MB |', '| --- | ---: | ---: | ---: |');
   for (const r of result.rss) lines.push(`| ${r.target} | ${f(r.idleMb)} | ${f(r.burstPeakMb)} | ${f(r.hwmMb)} |`);
@@ -262,6 +292,9 @@ export function formatTables(result: AckBenchResult): string {
 export async function main(): Promise<AckBenchResult> {
   const key = throwawayKey();
   const fake = await spawnRole('fake-github');
+  // The fake stands in for GitHub, whose work is not on the app's machine in production: it yields
+  // the CPU to the servers measured rather than being charged to their answers.
+  if (fake.child.pid !== undefined) os.setPriority(fake.child.pid, FAKE_GITHUB_NICE);
   const host = `127.0.0.1:${String(fake.port)}`;
   const prefix = `qg-bench-ack-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'qg-bench-ack-'));
@@ -279,15 +312,25 @@ export async function main(): Promise<AckBenchResult> {
       await Promise.all(deliveries(WARMUP, `warm-${target.name}`).map((d) => send(target.port, d)));
       await sleep(SETTLE_MS);
     }
-    for (const target of targets) result.ack.push(await withCpu(target, () => steady(target)));
+    // Each round rotates the order, so no server always runs first (or right after another's burst).
+    const turns = (round: number) => targets.map((_, i) => targets[(i + round) % targets.length] as Target);
+    const steadyRounds = new Map<string, AckRow[]>(targets.map((t) => [t.name, []]));
+    const burstRounds = new Map<string, AckRow[]>(targets.map((t) => [t.name, []]));
     const peaks = new Map<string, number>();
-    for (const target of targets) {
-      result.ack.push(await withCpu(target, async () => {
-        const measured = await burst(target);
-        peaks.set(target.name, measured.peakMb);
-        return measured.row;
-      }));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of turns(round)) steadyRounds.get(target.name)?.push(await withCpu(target, () => steady(target, round)));
     }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of turns(round)) {
+        burstRounds.get(target.name)?.push(await withCpu(target, async () => {
+          const measured = await burst(target, round);
+          peaks.set(target.name, Math.max(peaks.get(target.name) ?? 0, measured.peakMb));
+          return measured.row;
+        }));
+      }
+    }
+    for (const target of targets) result.ack.push(medianRow(steadyRounds.get(target.name) ?? []));
+    for (const target of targets) result.ack.push(medianRow(burstRounds.get(target.name) ?? []));
     for (const target of targets) {
       result.rss.push({ target: target.name, idleMb: idle.get(target.name) ?? Number.NaN, burstPeakMb: peaks.get(target.name) ?? Number.NaN, hwmMb: memoryOf(target.pid).hwm });
       const stored = await storedJobs(target);
@@ -299,7 +342,7 @@ export async function main(): Promise<AckBenchResult> {
     await rm(dataDir, { recursive: true, force: true });
     await dropPrefix(prefix).catch(() => undefined);
   }
-  process.stdout.write(`\nWebhook acknowledgement (${String(os.availableParallelism())} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; app workers off)\n\n${formatTables(result)}\n`);
+  process.stdout.write(`\nWebhook acknowledgement (${String(os.availableParallelism())} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; app workers off; median of ${String(ROUNDS)} rounds)\n\n${formatTables(result)}\n`);
   return result;
 }
 

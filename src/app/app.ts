@@ -1,7 +1,8 @@
 /**
  * The Probot app: each handler turns a delivery into a stored job and answers. The job is stored
  * before the answer (a delivery GitHub saw acknowledged is never lost); the `queued` check runs are
- * created right after, without holding the answer back, and their ids recorded with the job.
+ * created right after by the check-run thread, without holding the answer back, and their ids
+ * recorded with the job.
  * @module
  */
 import { randomUUID } from 'node:crypto';
@@ -10,9 +11,9 @@ import { GATE_NAMES, type GateName, type Logger } from '../gates/types.js';
 import type { Job } from '../queue/job.js';
 import type { JobQueue } from '../queue/types.js';
 import { GitHubClient } from '../github/client.js';
+import { installationAuth, type CheckRunOutbox, type InstallationAuth } from '../github/check-run-outbox.js';
 import type { Octokit } from '../github/types.js';
 import { planEvent, type JobPlan } from './events.js';
-import type { Traffic } from './limiter.js';
 
 /** The webhook events the app subscribes to (the same list is in `app.yml`). */
 export const HANDLED_EVENTS = ['pull_request', 'push', 'check_suite', 'check_run'] as const;
@@ -27,10 +28,8 @@ export interface AppDeps {
   onAcknowledged?(event: string, seconds: number): void;
   /** Makes job ids (tests pass a counter). */
   newId?: () => string;
-  /** Runs background GitHub calls behind the answers (see `createLimiter`). */
-  background: <T>(task: () => Promise<T>) => Promise<T>;
-  /** Deliveries being handled, which background work waits for. */
-  traffic?: Traffic;
+  /** Creates the `queued` check runs off the event loop that answers webhooks. */
+  checkRuns: CheckRunOutbox;
 }
 
 /** An error whose `status` becomes the webhook's HTTP answer (Probot's middleware reads it). */
@@ -46,16 +45,21 @@ export class WebhookError extends Error {
   }
 }
 
-/** Creates the `queued` check runs of a stored job and records their ids with it. */
-async function createCheckRuns(job: Job, octokit: Octokit, queue: JobQueue): Promise<Partial<Record<GateName, number>>> {
-  const github = new GitHubClient(octokit);
-  const ids: Partial<Record<GateName, number>> = {};
-  await Promise.all(
-    job.gates.map(async (gate) => {
-      ids[gate] = await github.createCheckRun({ owner: job.owner, repo: job.repo, gate, headSha: job.sha, externalId: job.id });
-    }),
-  );
-  await queue.setCheckRunIds(job.id, ids);
+/**
+ * Creates the `queued` check runs of a stored job and records their ids with it. Runs that could not
+ * be created are logged: the worker creates whatever is missing when it takes the job.
+ */
+async function createCheckRuns(job: Job, auth: Promise<InstallationAuth>, deps: AppDeps, log: Logger): Promise<Partial<Record<GateName, number>>> {
+  const { ids, errors } = await deps.checkRuns.create({
+    auth: await auth,
+    owner: job.owner,
+    repo: job.repo,
+    headSha: job.sha,
+    externalId: job.id,
+    gates: job.gates,
+  });
+  if (errors.length > 0) log.warn({ errors }, 'could not create every queued check run; the worker will create the rest');
+  if (Object.keys(ids).length > 0) await deps.queue.setCheckRunIds(job.id, ids);
   return ids;
 }
 
@@ -77,15 +81,41 @@ async function cancelCheckRuns(jobs: Job[], octokit: Octokit, deps: AppDeps): Pr
   );
 }
 
-async function store(plan: JobPlan, deps: AppDeps, log: Logger): Promise<{ job: Job; duplicate: boolean; superseded: Job[] }> {
+async function store(plan: JobPlan, deps: AppDeps, log: Logger): Promise<{ job: Job; duplicate: boolean }> {
   try {
-    const { job, duplicate } = await deps.queue.enqueue(plan.job, { dedupKey: plan.dedupKey, ...(plan.supersedeKey ? { supersedeKey: plan.supersedeKey } : {}) });
-    const superseded = !duplicate && plan.supersedeKey ? await deps.queue.supersede(plan.supersedeKey, job.id) : [];
-    return { job, duplicate, superseded };
+    return await deps.queue.enqueue(plan.job, { dedupKey: plan.dedupKey, ...(plan.supersedeKey ? { supersedeKey: plan.supersedeKey } : {}) });
   } catch (error) {
     log.warn({ err: error }, 'could not store the job; answering 503 so GitHub records a failed delivery');
     throw new WebhookError('The job store is unavailable: the delivery was not stored, redeliver it once the store is back', 503, { cause: error });
   }
+}
+
+/**
+ * Cancels the jobs the new one replaces and completes their check runs as `cancelled`. Runs after the
+ * answer: the new job is already stored, and an old job that is not cancelled only finishes checks
+ * on a commit the pull request has moved past.
+ */
+async function supersedeOlder(job: Job, supersedeKey: string, octokit: Octokit, deps: AppDeps, log: Logger): Promise<void> {
+  try {
+    const superseded = await deps.queue.supersede(supersedeKey, job.id);
+    if (superseded.length === 0) return;
+    log.info({ superseded: superseded.map((j) => j.id) }, 'superseded older jobs');
+    await cancelCheckRuns(superseded, octokit, deps);
+  } catch (error) {
+    log.warn({ err: error }, 'could not cancel the jobs this one supersedes; they finish on their own');
+  }
+}
+
+/**
+ * The delivery's logger with the job id on every line. Not a pino child: building one for each
+ * delivery cost the webhook path more than the few lines it logs.
+ */
+function withJobId(log: Logger, jobId: string): Logger {
+  return {
+    info: (obj, msg) => log.info({ jobId, ...obj }, msg),
+    warn: (obj, msg) => log.warn({ jobId, ...obj }, msg),
+    debug: (obj, msg) => log.debug({ jobId, ...obj }, msg),
+  };
 }
 
 /** Handles one delivery: plan, store, answer; check runs follow in the background. */
@@ -100,8 +130,8 @@ async function handle(context: Context, deps: AppDeps): Promise<void> {
     context.log.warn({ reason: plan.reason }, 'malformed payload');
     throw new WebhookError(`Malformed ${context.name} payload: ${plan.reason}`, 422);
   }
-  const log = context.log.child({ jobId: plan.job.id });
-  const { job, duplicate, superseded } = await store(plan, deps, log);
+  const log = withJobId(context.log, plan.job.id);
+  const { job, duplicate } = await store(plan, deps, log);
   deps.onAcknowledged?.(context.name, (Date.now() - receivedAt) / 1000);
   if (duplicate) {
     log.info({ existing: job.id }, 'duplicate delivery: already stored');
@@ -109,34 +139,19 @@ async function handle(context: Context, deps: AppDeps): Promise<void> {
   }
   log.debug({ repo: `${job.owner}/${job.repo}`, sha: job.sha, trigger: job.trigger, gates: job.gates }, 'job stored');
   const octokit = context.octokit as unknown as Octokit;
-  // After the answers: a burst of deliveries creates its checks once answered, a few jobs at a time.
-  const creating = deps.background(() => createCheckRuns(job, octokit, deps.queue));
+  // Only the credentials are kept until the checks are created (after a burst's answers): holding each
+  // delivery's Octokit that long made every garbage collection of a burst copy hundreds of them.
+  const creating = createCheckRuns(job, installationAuth(octokit), deps, log);
   deps.pendingCheckRuns.set(job.id, creating);
   void creating
     .catch((error: unknown) => log.warn({ err: error }, 'could not create the queued check runs; the worker will create them'))
     .finally(() => deps.pendingCheckRuns.delete(job.id));
-  if (superseded.length > 0) {
-    log.info({ superseded: superseded.map((j) => j.id) }, 'superseded older jobs');
-    void cancelCheckRuns(superseded, octokit, deps);
-  }
+  if (plan.supersedeKey) void supersedeOlder(job, plan.supersedeKey, octokit, deps, log);
 }
-
-/**
- * Jobs whose `queued` check runs are created at once: enough to keep up with a steady stream, few
- * enough that a burst of deliveries is answered before its checks are created.
- */
-export const CHECK_RUN_CREATION_CONCURRENCY = 4;
 
 /** The app function Probot loads. */
 export function qualityGatesApp(deps: AppDeps): ApplicationFunction {
   return (app: Probot) => {
-    app.on([...HANDLED_EVENTS], async (context) => {
-      if (deps.traffic) deps.traffic.inflight += 1;
-      try {
-        await handle(context as unknown as Context, deps);
-      } finally {
-        if (deps.traffic) deps.traffic.inflight -= 1;
-      }
-    });
+    app.on([...HANDLED_EVENTS], (context) => handle(context as unknown as Context, deps));
   };
 }

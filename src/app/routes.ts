@@ -87,7 +87,8 @@ async function callback(req: IncomingMessage, res: ServerResponse, deps: RouteDe
 /** The handler serving the extra routes; other paths are left to the next handler. */
 export function createRoutes(deps: RouteDeps): RouteHandler {
   return async (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Not `new URL`: this runs for every webhook, and only the path before any query matters here.
+    const pathname = (req.url ?? '/').split('?', 1)[0];
     if (pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       const report = await deps.health();
       return send(res, report.status === 'ok' ? 200 : 503, JSON.stringify(report));

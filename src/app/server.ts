@@ -10,11 +10,12 @@ import path from 'node:path';
 import { APP_ROOT } from '../paths.js';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware, createProbot, run, ProbotOctokit, type Probot } from 'probot';
+import { createNodeMiddleware, createProbot, run, type Probot } from 'probot';
+import { AppOctokit } from '../github/octokit.js';
 import type { GateName } from '../gates/types.js';
 import type { Octokit } from '../github/types.js';
-import { CHECK_RUN_CREATION_CONCURRENCY, qualityGatesApp } from './app.js';
-import { createLimiter } from './limiter.js';
+import { qualityGatesApp } from './app.js';
+import { RequestGauge, startCheckRunOutbox, type CheckRunOutbox } from '../github/check-run-outbox.js';
 import { createRoutes } from './routes.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { markDeployment } from './deployment-callback.js';
@@ -32,17 +33,6 @@ export interface RunningServer {
 
 /** Probot's default port, used when `PORT` is unset. */
 export const DEFAULT_PORT = 3000;
-
-/**
- * Probot's Octokit without the client-side write throttle: Probot spaces writes one second apart per
- * installation, which would keep the `queued` checks of a burst of pull requests waiting for minutes.
- * GitHub's own rate-limit answers are still retried by the retry plugin.
- */
-export const AppOctokit: typeof ProbotOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  // A function, not an object: Probot passes its own `throttle` options later and would replace ours.
-  throttle: { ...(options.throttle as object | undefined), enabled: false },
-}));
 
 function hasCredentials(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.APP_ID) && Boolean(env.PRIVATE_KEY ?? env.PRIVATE_KEY_PATH);
@@ -80,7 +70,13 @@ function closeHttp(server: HttpServer): Promise<void> {
   });
 }
 
-async function buildHandler(probot: Probot, runtime: Runtime, env: NodeJS.ProcessEnv, pendingCheckRuns: Map<string, Promise<Partial<Record<GateName, number>>>>) {
+async function buildHandler(
+  probot: Probot,
+  runtime: Runtime,
+  env: NodeJS.ProcessEnv,
+  pendingCheckRuns: Map<string, Promise<Partial<Record<GateName, number>>>>,
+  checkRuns: CheckRunOutbox,
+) {
   const routes = createRoutes({
     health: () => runtime.health(),
     metrics: async () => ({ contentType: runtime.metrics.registry.contentType, body: await runtime.metrics.registry.metrics() }),
@@ -90,12 +86,10 @@ async function buildHandler(probot: Probot, runtime: Runtime, env: NodeJS.Proces
     configDocs: () => readFile(path.join(APP_ROOT, 'docs', 'configuration.md'), 'utf8'),
     log: probot.log,
   });
-  const traffic = { inflight: 0 };
   const webhooks = await createNodeMiddleware(qualityGatesApp({
       queue: runtime.queued.queue,
       pendingCheckRuns,
-      background: createLimiter(CHECK_RUN_CREATION_CONCURRENCY, traffic),
-      traffic,
+      checkRuns,
       onAcknowledged: (event, seconds) => runtime.metrics.webhookAck.observe({ event, status: '200' }, seconds),
     }), {
     probot,
@@ -145,8 +139,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     auth: async (id) => (await probot.auth(id)) as unknown as Octokit,
     pendingCheckRuns,
   });
-  const handler = await buildHandler(probot, runtime, env, pendingCheckRuns);
-  const server = createServer((req, res) => void handler(req, res));
+  const gauge = new RequestGauge();
+  const checkRuns = startCheckRunOutbox({}, gauge);
+  const handler = await buildHandler(probot, runtime, env, pendingCheckRuns, checkRuns);
+  const server = createServer((req, res) => {
+    gauge.enter();
+    res.once('close', () => gauge.leave());
+    void handler(req, res);
+  });
   const port = await listen(server, portFrom(env), env.HOST);
   probot.log.info({ port, store: runtime.queued.backend }, `quality-gates listening on port ${String(port)}`);
   if (env.QG_WORKERS !== '0') runtime.startWorkers();
@@ -155,6 +155,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     port,
     async close() {
       await closeHttp(server);
+      await checkRuns.close();
       await runtime.close();
     },
   };

@@ -6,7 +6,7 @@
 import { createProbot } from 'probot';
 import type { Octokit } from '../github/types.js';
 import { createRuntime } from './runtime.js';
-import { AppOctokit } from './server.js';
+import { AppOctokit } from '../github/octokit.js';
 import { closeOnSignals } from './signals.js';
 
 /** A running worker process. */

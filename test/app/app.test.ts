@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, Probot } from 'probot';
 import { qualityGatesApp } from '../../src/app/app.js';
-import { AppOctokit } from '../../src/app/server.js';
-import { createLimiter } from '../../src/app/limiter.js';
+import { AppOctokit } from '../../src/github/octokit.js';
+import { startCheckRunOutbox, type CheckRunOutbox } from '../../src/github/check-run-outbox.js';
 import type { GateName } from '../../src/gates/types.js';
 import type { Job } from '../../src/queue/job.js';
 import type { JobQueue } from '../../src/queue/types.js';
@@ -54,10 +54,12 @@ describe('qualityGatesApp', () => {
   const mem = memoryQueue();
   const pending = new Map<string, Promise<Partial<Record<GateName, number>>>>();
   let ids = 0;
+  let checkRuns: CheckRunOutbox;
   beforeAll(async () => {
+    checkRuns = startCheckRunOutbox();
     github = await startFakeGitHub();
     const probot = new Probot({ appId: 1, privateKey: throwawayKey(), secret: WEBHOOK_SECRET, baseUrl: `http://${github.host}/api/v3`, Octokit: AppOctokit, logLevel: 'fatal' });
-    const middleware = await createNodeMiddleware(qualityGatesApp({ queue: mem.queue, pendingCheckRuns: pending, newId: () => `job-${String(++ids)}`, background: createLimiter(2) }), { probot });
+    const middleware = await createNodeMiddleware(qualityGatesApp({ queue: mem.queue, pendingCheckRuns: pending, newId: () => `job-${String(++ids)}`, checkRuns }), { probot });
     server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
@@ -65,6 +67,7 @@ describe('qualityGatesApp', () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    await checkRuns.close();
     await github.close();
   });
 
@@ -84,7 +87,7 @@ describe('qualityGatesApp', () => {
   it('cancels the check runs of the job a new push to the pull request supersedes', async () => {
     const payload = pullRequestPayload({ owner: 'o', repo: 'r', number: 1, sha: '2'.repeat(40), baseSha: '0'.repeat(40), action: 'synchronize' });
     expect((await deliver(url, 'pull_request', payload, WEBHOOK_SECRET)).status).toBe(200);
-    expect(mem.jobs.get('job-1')?.state).toBe('cancelled');
+    await until(() => mem.jobs.get('job-1')?.state === 'cancelled');
     await until(() => github.runsFor('1'.repeat(40)).every((r) => r.conclusion === 'cancelled'));
   });
 

@@ -5,7 +5,7 @@ import { JobAbortedError } from '../../src/queue/abort.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import type { Job } from '../../src/queue/job.js';
 import { tuningFrom, type QueueTuning } from '../../src/queue/options.js';
-import { SqliteJobQueue } from '../../src/queue/sqlite/queue.js';
+import { MAX_COMMIT_GROUP, SqliteJobQueue } from '../../src/queue/sqlite/queue.js';
 import { RetryableJobError, type JobContext, type WorkerHandle } from '../../src/queue/types.js';
 import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child, removeTempDirs } from './support/helpers.js';
 
@@ -249,6 +249,49 @@ describe('SQLite job queue', () => {
     const reopened = openDatabase(path.dirname(db.name));
     expect(reopened.prepare('SELECT COUNT(*) AS n FROM jobs').get()).toEqual({ n: 50 });
     reopened.close();
+  });
+
+  it('commits a full group of enqueues before the event-loop turn ends, so early deliveries are not held by later ones', async () => {
+    const db = openDatabase(tempDir());
+    const queue = new SqliteJobQueue({ db, workerId: 'group', tuning: tuningFrom({}, FAST), ownsDatabase: true, commitInThread: false });
+    cleanups.push(() => queue.close());
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+    const jobs = Array.from({ length: MAX_COMMIT_GROUP + 5 }, () => makeJob());
+    const stored = jobs.map((job, i) => queue.enqueue(job, { dedupKey: `g${String(i)}` }));
+    // Same turn, nothing awaited yet: the first full group is already committed, the rest waits for the turn's end.
+    expect(count()).toBe(MAX_COMMIT_GROUP);
+    expect((await Promise.all(stored)).every((r) => !r.duplicate)).toBe(true);
+    expect(count()).toBe(jobs.length);
+  });
+
+  it('records the check-run ids of a turn together, on the commit thread', async () => {
+    const { queue, db } = open(tempDir());
+    const jobs = [makeJob(), makeJob(), makeJob()];
+    for (const job of jobs) await queue.enqueue(job, { dedupKey: job.id });
+    await Promise.all(jobs.map((job, i) => queue.setCheckRunIds(job.id, { lint: i + 1, docs: i + 10 })));
+    const stored = db.prepare('SELECT id, payload FROM jobs').all() as { id: string; payload: string }[];
+    const ids = Object.fromEntries(stored.map((row) => [row.id, (JSON.parse(row.payload) as Job).checkRunIds]));
+    expect(jobs.map((job) => ids[job.id])).toEqual([{ lint: 1, docs: 10 }, { lint: 2, docs: 11 }, { lint: 3, docs: 12 }]);
+  });
+
+  it('answers a supersede with nothing to cancel without waiting for the write lock', async () => {
+    const { queue, db } = open(tempDir());
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id, supersedeKey: 'octo/demo#9' });
+    const blocker = openDatabase(path.dirname(db.name));
+    blocker.exec('BEGIN IMMEDIATE');
+    const order: string[] = [];
+    const superseding = queue.supersede('octo/demo#9', job.id).then((cancelled) => {
+      order.push('answered');
+      return cancelled;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    order.push('lock released');
+    blocker.exec('COMMIT');
+    blocker.close();
+    expect(await superseding).toEqual([]);
+    expect(order).toEqual(['answered', 'lock released']);
+    expect(stateOf(db, job.id).state).toBe('queued');
   });
 
   it('rejects enqueues once closed', async () => {

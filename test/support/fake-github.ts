@@ -17,6 +17,8 @@ export interface RecordedRequest {
   body: unknown;
   status: number;
   at: number;
+  /** The request's headers (lower-case names). */
+  headers: IncomingMessage['headers'];
 }
 
 /** A check run as the fake keeps it. */
@@ -47,6 +49,8 @@ interface Fault {
   pattern: RegExp;
   status: number;
   times: number;
+  headers: Record<string, string>;
+  message: string;
 }
 
 type Json = Record<string, unknown>;
@@ -100,9 +104,9 @@ export class FakeGitHub {
     this.files.set(`${owner}/${repo}@${branch}:${path}`, text);
   }
 
-  /** Fails the next `times` requests matching method and path with `status`. */
-  failOnce(method: string, pattern: RegExp, status = 500, times = 1): void {
-    this.faults.push({ method, pattern, status, times });
+  /** Fails the next `times` requests matching method and path with `status` (and GitHub's rate-limit headers, say). */
+  failOnce(method: string, pattern: RegExp, status = 500, times = 1, headers: Record<string, string> = {}, message = 'injected fault'): void {
+    this.faults.push({ method, pattern, status, times, headers, message });
   }
 
   /** Check runs of a commit, oldest first. */
@@ -133,11 +137,11 @@ export class FakeGitHub {
     let status: number;
     if (fault) {
       fault.times -= 1;
-      status = send(res, fault.status, { message: 'injected fault' });
+      status = send(res, fault.status, { message: fault.message }, fault.headers);
     } else {
       status = await this.route(method, path, url.searchParams, body as Json | undefined, req, res);
     }
-    this.requests.push({ method, path, body, status, at: Date.now() });
+    this.requests.push({ method, path, body, status, at: Date.now(), headers: req.headers });
     return status;
   }
 

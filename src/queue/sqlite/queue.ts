@@ -10,11 +10,14 @@ import type { QueueTuning } from '../options.js';
 import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
 import { jobTable, type JobTable, type NewJob } from './table.js';
 import { startWorkerLoop } from './worker.js';
-import { threadCommitter, type EnqueueCommitter } from './commit-thread.js';
+import { threadWriter, type CheckRunIdsUpdate, type StoreWriter } from './commit-thread.js';
 import { JobAbortedError } from '../abort.js';
 
 /** Finished jobs are kept this long, so a late duplicate delivery is still recognised (GitHub keeps 3 days). */
 export const FINISHED_JOB_RETENTION_MS = 7 * 24 * 3600_000;
+
+/** Enqueues committed together at most, before the event-loop turn ends (see `schedule`). */
+export const MAX_COMMIT_GROUP = 32;
 
 /** How often finished jobs past retention are deleted. */
 export const PRUNE_INTERVAL_MS = 3600_000;
@@ -32,8 +35,9 @@ export interface SqliteQueueOptions {
   /** Progress and failures. */
   log?: Logger;
   /**
-   * Commit enqueues in a `worker_threads` thread on a second connection (default: true for a file),
-   * keeping the fsync off the event loop that answers webhooks.
+   * Make the webhook path's writes (enqueue, supersede, check-run ids) in a `worker_threads` thread
+   * on a second connection (default: true for a file), keeping them off the event loop that answers
+   * webhooks.
    */
   commitInThread?: boolean;
 }
@@ -50,27 +54,26 @@ export class SqliteJobQueue implements JobQueue {
   private readonly wakers = new Set<() => void>();
   private readonly workers = new Set<WorkerHandle>();
   private pending: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly flushes = new Set<Promise<void>>();
   private flushScheduled = false;
-  private readonly committer: EnqueueCommitter;
+  private readonly writer: StoreWriter;
+  private idUpdates: CheckRunIdsUpdate[] = [];
+  private idsWritten: Promise<void> | undefined;
   private closed = false;
   private readonly pruner: NodeJS.Timeout;
 
   /** @param options Store file, worker id and timing. */
   constructor(private readonly options: SqliteQueueOptions) {
     this.table = jobTable(options.db);
-    const inline: EnqueueCommitter = {
-      commit: (jobs, now) => Promise.resolve(this.table.insertMany(jobs, now)),
-      close: () => Promise.resolve(),
-    };
-    this.committer = (options.commitInThread ?? !options.db.memory) ? threadCommitter(options.db.name) : inline;
+    this.writer = (options.commitInThread ?? !options.db.memory) ? threadWriter(options.db.name) : this.inlineWriter();
     this.prune();
     this.pruner = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
   }
 
   /**
    * Stores the job. Enqueues made in the same event-loop turn, or while the previous commit was out,
-   * are committed together: a burst of webhooks pays one fsync per group rather than one each.
+   * are committed together, up to {@link MAX_COMMIT_GROUP}: a burst of webhooks pays one fsync per
+   * group rather than one each.
    */
   enqueue(job: Job, options: { dedupKey: string; supersedeKey?: string }): Promise<EnqueueResult> {
     if (this.closed) return Promise.reject(new Error('the job queue is closed: the app is shutting down'));
@@ -88,15 +91,27 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   private schedule(): void {
-    if (this.flushScheduled || this.flushing !== undefined || this.pending.length === 0) return;
+    // A full group goes at once: in a burst, one event-loop turn reads hundreds of deliveries, and
+    // holding every answer (and every parsed payload) until the turn ends cost more than the fsyncs.
+    if (this.pending.length >= MAX_COMMIT_GROUP) {
+      this.startFlush();
+      return;
+    }
+    if (this.flushScheduled || this.flushes.size > 0 || this.pending.length === 0) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = undefined;
-        this.schedule();
-      });
+      if (this.flushes.size === 0) this.startFlush();
     });
+  }
+
+  private startFlush(): void {
+    if (this.pending.length === 0) return;
+    const flushing: Promise<void> = this.flush().finally(() => {
+      this.flushes.delete(flushing);
+      this.schedule();
+    });
+    this.flushes.add(flushing);
   }
 
   private async flush(): Promise<void> {
@@ -106,7 +121,7 @@ export class SqliteJobQueue implements JobQueue {
     try {
       // The thread's connection outlives a closed store; the queue must not.
       if (!this.options.db.open) throw new Error('the store file is closed');
-      const results = await this.committer.commit(batch, Date.now());
+      const results = await this.writer.commit(batch, Date.now());
       batch.forEach((item, i) => item.resolve(results[i] ?? { job: item.job, duplicate: false }));
     } catch {
       // One bad job (or a full disk, or a dead thread) rolled back the whole batch: store them one
@@ -127,17 +142,41 @@ export class SqliteJobQueue implements JobQueue {
     }
   }
 
-  /** Cancels the other queued and running jobs with this key; running ones in this process are aborted now, in others at their next lease renewal. */
-  supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]> {
-    const cancelled = this.table.cancel(supersedeKey, exceptJobId, Date.now());
-    for (const row of cancelled) this.running.get(row.job.id)?.abort(new JobAbortedError('cancelled'));
-    return Promise.resolve(cancelled.map((row) => row.job));
+  /** The same writes on this thread's connection: in-memory stores, and the fallback when the thread fails. */
+  private inlineWriter(): StoreWriter {
+    return {
+      commit: (jobs, now) => Promise.resolve(this.table.insertMany(jobs, now)),
+      cancel: (key, except, now) => Promise.resolve(this.table.cancel(key, except, now).map((row) => row.job)),
+      setCheckRunIds: (updates, now) => {
+        for (const { jobId, ids } of updates) this.table.setCheckRunIds(jobId, ids, now);
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+    };
   }
 
-  /** Records check-run ids in the stored job. */
+  /** Cancels the other queued and running jobs with this key; running ones in this process are aborted now, in others at their next lease renewal. */
+  async supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]> {
+    // Most deliveries (a pull request's first) have nothing to supersede: a read answers that without
+    // a round trip to the write thread.
+    if (!this.table.hasSupersedable(supersedeKey, exceptJobId)) return [];
+    const now = Date.now();
+    const cancelled = await this.writer.cancel(supersedeKey, exceptJobId, now).catch(() => this.inlineWriter().cancel(supersedeKey, exceptJobId, now));
+    for (const job of cancelled) this.running.get(job.id)?.abort(new JobAbortedError('cancelled'));
+    return cancelled;
+  }
+
+  /** Records check-run ids in the stored job; the updates of one event-loop turn are written together. */
   setCheckRunIds(jobId: string, ids: Job['checkRunIds']): Promise<void> {
-    this.table.setCheckRunIds(jobId, ids, Date.now());
-    return Promise.resolve();
+    this.idUpdates.push({ jobId, ids });
+    this.idsWritten ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const updates = this.idUpdates;
+      this.idUpdates = [];
+      this.idsWritten = undefined;
+      const now = Date.now();
+      await this.writer.setCheckRunIds(updates, now).catch(() => this.inlineWriter().setCheckRunIds(updates, now));
+    });
+    return this.idsWritten;
   }
 
   /** Starts workers in this process. */
@@ -187,8 +226,9 @@ export class SqliteJobQueue implements JobQueue {
     this.closed = true;
     clearInterval(this.pruner);
     await Promise.all([...this.workers].map((worker) => worker.close()));
-    while (this.flushing !== undefined || this.pending.length > 0) await (this.flushing ?? this.flush());
-    await this.committer.close();
+    while (this.flushes.size > 0 || this.pending.length > 0) await (this.flushes.size > 0 ? Promise.all(this.flushes) : this.flush());
+    await this.idsWritten;
+    await this.writer.close();
     if (this.options.ownsDatabase === true) this.options.db.close();
   }
 

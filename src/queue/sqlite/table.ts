@@ -53,6 +53,13 @@ export const INSERT_JOB_SQL = `INSERT INTO jobs (id, dedup_key, supersede_key, s
 /** The stored job with a dedup key. */
 export const JOB_BY_DEDUP_SQL = 'SELECT payload FROM jobs WHERE dedup_key = ?';
 
+/** Cancels the queued and running jobs sharing a supersede key, except one (shared with the commit thread). */
+export const CANCEL_SUPERSEDED_SQL = `UPDATE jobs SET state = 'cancelled', lease_expires_at = NULL, updated_at = @now
+  WHERE supersede_key = @key AND id != @except AND state IN ('queued', 'running') RETURNING *`;
+
+/** Stores a job's check-run ids (JSON) in its payload (shared with the commit thread). */
+export const SET_CHECK_RUN_IDS_SQL = `UPDATE jobs SET payload = json_set(payload, '$.checkRunIds', json(@ids)), updated_at = @now WHERE id = @id`;
+
 /**
  * Prepared statements over the `jobs` table.
  * @param db Open store.
@@ -96,12 +103,10 @@ export function jobTable(db: StoreDatabase) {
     `UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, available_at = @now,
        updated_at = @now WHERE state = 'running' AND lease_owner = @owner AND attempts <= max_attempts`,
   );
-  const cancel = db.prepare<{ key: string; except: string; now: number }, RawRow>(
-    `UPDATE jobs SET state = 'cancelled', lease_expires_at = NULL, updated_at = @now
-     WHERE supersede_key = @key AND id != @except AND state IN ('queued', 'running') RETURNING *`,
-  );
-  const setCheckRuns = db.prepare(
-    `UPDATE jobs SET payload = json_set(payload, '$.checkRunIds', json(@ids)), updated_at = @now WHERE id = @id`,
+  const cancel = db.prepare<{ key: string; except: string; now: number }, RawRow>(CANCEL_SUPERSEDED_SQL);
+  const setCheckRuns = db.prepare(SET_CHECK_RUN_IDS_SQL);
+  const supersedable = db.prepare<{ key: string; except: string }, { found: number }>(
+    `SELECT EXISTS (SELECT 1 FROM jobs WHERE supersede_key = @key AND id != @except AND state IN ('queued', 'running')) AS found`,
   );
   const counts = db.prepare<[], { state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
   const prune = db.prepare(
@@ -151,6 +156,8 @@ export function jobTable(db: StoreDatabase) {
     release: (id: string, owner: string, now: number) => relaxed(() => release.run({ id, owner, now })).changes === 1,
     /** Re-queues jobs this worker id held in an earlier life. */
     recoverOwned: (owner: string, now: number) => recoverOwned.run({ owner, now }).changes,
+    /** Whether {@link cancel} would cancel anything: a read, which never waits for the write lock. */
+    hasSupersedable: (key: string, except: string) => supersedable.get({ key, except })?.found === 1,
     /** Cancels queued and running jobs with the key, except one; returns them. */
     cancel: (key: string, except: string, now: number) => cancel.all({ key, except, now }).map(rowOf),
     /** Stores check-run ids in the payload. */
