@@ -118,6 +118,14 @@ function withJobId(log: Logger, jobId: string): Logger {
   };
 }
 
+/**
+ * Runs `task` once the delivery has been answered: Probot writes the answer when the handler's promise
+ * settles, and even the synchronous start of follow-up work would otherwise run before it.
+ */
+function afterAnswer<T>(task: () => Promise<T>): Promise<T> {
+  return new Promise<void>((resolve) => setImmediate(resolve)).then(task);
+}
+
 /** Handles one delivery: plan, store, answer; check runs follow in the background. */
 async function handle(context: Context, deps: AppDeps): Promise<void> {
   const receivedAt = Date.now();
@@ -141,12 +149,13 @@ async function handle(context: Context, deps: AppDeps): Promise<void> {
   const octokit = context.octokit as unknown as Octokit;
   // Only the credentials are kept until the checks are created (after a burst's answers): holding each
   // delivery's Octokit that long made every garbage collection of a burst copy hundreds of them.
-  const creating = createCheckRuns(job, installationAuth(octokit), deps, log);
+  const creating = afterAnswer(() => createCheckRuns(job, installationAuth(octokit), deps, log));
   deps.pendingCheckRuns.set(job.id, creating);
   void creating
     .catch((error: unknown) => log.warn({ err: error }, 'could not create the queued check runs; the worker will create them'))
     .finally(() => deps.pendingCheckRuns.delete(job.id));
-  if (plan.supersedeKey) void supersedeOlder(job, plan.supersedeKey, octokit, deps, log);
+  const { supersedeKey } = plan;
+  if (supersedeKey) void afterAnswer(() => supersedeOlder(job, supersedeKey, octokit, deps, log));
 }
 
 /** The app function Probot loads. */

@@ -5,7 +5,7 @@ import { JobAbortedError } from '../../src/queue/abort.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import type { Job } from '../../src/queue/job.js';
 import { tuningFrom, type QueueTuning } from '../../src/queue/options.js';
-import { MAX_COMMIT_GROUP, SqliteJobQueue } from '../../src/queue/sqlite/queue.js';
+import { SqliteJobQueue } from '../../src/queue/sqlite/queue.js';
 import { RetryableJobError, type JobContext, type WorkerHandle } from '../../src/queue/types.js';
 import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child, removeTempDirs } from './support/helpers.js';
 
@@ -249,19 +249,6 @@ describe('SQLite job queue', () => {
     const reopened = openDatabase(path.dirname(db.name));
     expect(reopened.prepare('SELECT COUNT(*) AS n FROM jobs').get()).toEqual({ n: 50 });
     reopened.close();
-  });
-
-  it('commits a full group of enqueues before the event-loop turn ends, so early deliveries are not held by later ones', async () => {
-    const db = openDatabase(tempDir());
-    const queue = new SqliteJobQueue({ db, workerId: 'group', tuning: tuningFrom({}, FAST), ownsDatabase: true, commitInThread: false });
-    cleanups.push(() => queue.close());
-    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
-    const jobs = Array.from({ length: MAX_COMMIT_GROUP + 5 }, () => makeJob());
-    const stored = jobs.map((job, i) => queue.enqueue(job, { dedupKey: `g${String(i)}` }));
-    // Same turn, nothing awaited yet: the first full group is already committed, the rest waits for the turn's end.
-    expect(count()).toBe(MAX_COMMIT_GROUP);
-    expect((await Promise.all(stored)).every((r) => !r.duplicate)).toBe(true);
-    expect(count()).toBe(jobs.length);
   });
 
   it('records the check-run ids of a turn together, on the commit thread', async () => {

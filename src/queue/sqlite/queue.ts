@@ -16,9 +16,6 @@ import { JobAbortedError } from '../abort.js';
 /** Finished jobs are kept this long, so a late duplicate delivery is still recognised (GitHub keeps 3 days). */
 export const FINISHED_JOB_RETENTION_MS = 7 * 24 * 3600_000;
 
-/** Enqueues committed together at most, before the event-loop turn ends (see `schedule`). */
-export const MAX_COMMIT_GROUP = 32;
-
 /** How often finished jobs past retention are deleted. */
 export const PRUNE_INTERVAL_MS = 3600_000;
 
@@ -54,7 +51,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly wakers = new Set<() => void>();
   private readonly workers = new Set<WorkerHandle>();
   private pending: Pending[] = [];
-  private readonly flushes = new Set<Promise<void>>();
+  private flushing: Promise<void> | undefined;
   private flushScheduled = false;
   private readonly writer: StoreWriter;
   private idUpdates: CheckRunIdsUpdate[] = [];
@@ -72,8 +69,9 @@ export class SqliteJobQueue implements JobQueue {
 
   /**
    * Stores the job. Enqueues made in the same event-loop turn, or while the previous commit was out,
-   * are committed together, up to {@link MAX_COMMIT_GROUP}: a burst of webhooks pays one fsync per
-   * group rather than one each.
+   * are committed together: a burst of webhooks pays one fsync per group rather than one each. (Capping
+   * the group, so early deliveries of a burst are answered sooner, was measured worse: every extra
+   * group is another fsync the next group waits behind.)
    */
   enqueue(job: Job, options: { dedupKey: string; supersedeKey?: string }): Promise<EnqueueResult> {
     if (this.closed) return Promise.reject(new Error('the job queue is closed: the app is shutting down'));
@@ -91,27 +89,15 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   private schedule(): void {
-    // A full group goes at once: in a burst, one event-loop turn reads hundreds of deliveries, and
-    // holding every answer (and every parsed payload) until the turn ends cost more than the fsyncs.
-    if (this.pending.length >= MAX_COMMIT_GROUP) {
-      this.startFlush();
-      return;
-    }
-    if (this.flushScheduled || this.flushes.size > 0 || this.pending.length === 0) return;
+    if (this.flushScheduled || this.flushing !== undefined || this.pending.length === 0) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      if (this.flushes.size === 0) this.startFlush();
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = undefined;
+        this.schedule();
+      });
     });
-  }
-
-  private startFlush(): void {
-    if (this.pending.length === 0) return;
-    const flushing: Promise<void> = this.flush().finally(() => {
-      this.flushes.delete(flushing);
-      this.schedule();
-    });
-    this.flushes.add(flushing);
   }
 
   private async flush(): Promise<void> {
@@ -226,7 +212,7 @@ export class SqliteJobQueue implements JobQueue {
     this.closed = true;
     clearInterval(this.pruner);
     await Promise.all([...this.workers].map((worker) => worker.close()));
-    while (this.flushes.size > 0 || this.pending.length > 0) await (this.flushes.size > 0 ? Promise.all(this.flushes) : this.flush());
+    while (this.flushing !== undefined || this.pending.length > 0) await (this.flushing ?? this.flush());
     await this.idsWritten;
     await this.writer.close();
     if (this.options.ownsDatabase === true) this.options.db.close();
