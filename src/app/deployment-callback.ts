@@ -16,7 +16,7 @@ export interface DeploymentReport {
   /** The Deployment to mark. */
   deploymentId: number;
   /** Its new state. */
-  state: 'success' | 'failure';
+  state: 'success' | 'failure' | 'inactive';
   /** Status description (≤ 140 characters). */
   description: string;
 }

@@ -40,7 +40,7 @@ export interface RouteDeps {
   deploymentStatus?: {
     secret: string;
     /** Sets the GitHub Deployment's status from the agent's verified report. */
-    mark(report: { owner: string; repo: string; deploymentId: number; state: 'success' | 'failure'; description: string }): Promise<void>;
+    mark(report: { owner: string; repo: string; deploymentId: number; state: 'success' | 'failure' | 'inactive'; description: string }): Promise<void>;
   };
   /** Reads the configuration reference served at `CONFIG_DOCS_PATH`. */
   configDocs?: () => Promise<string>;

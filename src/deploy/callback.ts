@@ -36,6 +36,11 @@ export interface AgentReportBody {
   output_tail: string;
   /** Why it did not run, when it did not (superseded by a newer push). */
   reason?: string;
+  /**
+   * Set when a newer deployment replaced this one before it ran: the Deployment becomes `inactive`,
+   * not `failure` (nothing failed). `status` stays `failure` for apps that predate this field.
+   */
+  superseded_by?: string;
 }
 
 /** A verified report, as the app needs it to set the Deployment status. */
@@ -48,8 +53,8 @@ export interface AgentCallback {
   owner: string;
   /** Repository name. */
   repo: string;
-  /** The Deployment state to set. */
-  state: 'success' | 'failure';
+  /** The Deployment state to set (`inactive` when a newer deployment replaced it before it ran). */
+  state: 'success' | 'failure' | 'inactive';
   /** Deployment status description (≤ 140 characters). */
   description: string;
   /** Push → live, when the agent succeeded and knew the push time. */
@@ -94,7 +99,7 @@ export function handleAgentCallback(
     deploymentId: body.deployment_id,
     owner,
     repo,
-    state: body.status,
+    state: typeof body.superseded_by === 'string' ? 'inactive' : body.status,
     description: truncate(describeReport(body, pushToLiveMs), MAX_STATUS_DESCRIPTION),
     ...(pushToLiveMs !== undefined ? { pushToLiveMs } : {}),
     exitCode: typeof body.exit_code === 'number' ? body.exit_code : null,

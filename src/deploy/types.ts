@@ -11,7 +11,7 @@ import type { RetryOptions } from './retry.js';
 export type DeployConfig = NonNullable<Config['deploy']>;
 
 /** States of a GitHub Deployment status this app sets. */
-export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error';
+export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
 
 /**
  * The part of GitHub's Deployments API the deploy step calls; the app's GitHub client implements it

@@ -31,6 +31,12 @@ describe('handleAgentCallback', () => {
     expect(result).toMatchObject({ state: 'failure', exitCode: null, description: 'deploy command exited with a signal' });
   });
 
+  it('marks a deployment a newer one replaced before it ran inactive, keeping failure on the wire for older apps', () => {
+    const body = reportBody(job, { ok: false, exitCode: null, durationMs: 0, output: '', reason: 'superseded by bbbbbbbbbbbb before it ran', supersededBy: 'b'.repeat(40) });
+    expect(body).toMatchObject({ status: 'failure', superseded_by: 'b'.repeat(40) });
+    expect(post(body)).toMatchObject({ state: 'inactive', description: 'superseded by bbbbbbbbbbbb before it ran' });
+  });
+
   it('refuses a forged report', () => {
     const body = reportBody(job, { ok: true, exitCode: 0, durationMs: 1, output: '' });
     expect(post(body, 'f'.repeat(32))).toEqual({ error: 'signature does not match', status: 401 });

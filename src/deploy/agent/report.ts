@@ -24,6 +24,8 @@ export interface JobResult {
   output: string;
   /** Why it did not run, when it did not. */
   reason?: string;
+  /** The sha of the newer deployment that replaced this one before it ran. */
+  supersededBy?: string;
 }
 
 /** The report body for a finished (or dropped) job. */
@@ -42,6 +44,7 @@ export function reportBody(job: AgentJob, result: JobResult, now = Date.now()): 
     finished_at_ms: now,
     output_tail: result.output.slice(-OUTPUT_TAIL_CHARS),
     ...(result.reason !== undefined ? { reason: result.reason } : {}),
+    ...(result.supersededBy !== undefined ? { superseded_by: result.supersededBy } : {}),
   };
 }
 

@@ -54,7 +54,7 @@ export async function startDeployAgent(options: DeployAgentOptions): Promise<Dep
   };
   const runner = new SerialRunner<AgentJob>(execute, async (dropped, by) => {
     log.info({ deliveryId: dropped.deliveryId, sha: dropped.sha, by: by.sha }, 'deployment superseded before it ran');
-    await report(dropped, { ok: false, exitCode: null, durationMs: 0, output: '', reason: `superseded by ${by.sha.slice(0, 12)} before it ran` });
+    await report(dropped, { ok: false, exitCode: null, durationMs: 0, output: '', reason: `superseded by ${by.sha.slice(0, 12)} before it ran`, supersededBy: by.sha });
   });
 
   const accept = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
