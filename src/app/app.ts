@@ -14,6 +14,7 @@ import { GitHubClient } from '../github/client.js';
 import { installationAuth, type CheckRunOutbox, type InstallationAuth } from '../github/check-run-outbox.js';
 import type { Octokit } from '../github/types.js';
 import { planEvent, type JobPlan } from './events.js';
+import { isFeatureBranchPush, pullRequestCheckingPush } from '../pipeline/branch-push.js';
 
 /** The webhook events the app subscribes to (the same list is in `app.yml`). */
 export const HANDLED_EVENTS = ['pull_request', 'push', 'check_suite', 'check_run'] as const;
@@ -90,6 +91,16 @@ async function store(plan: JobPlan, deps: AppDeps, log: Logger): Promise<{ job: 
   }
 }
 
+/** A push to a pull request's head branch gets no check runs of its own (see `pipeline/branch-push.ts`). */
+async function createUnlessPullRequest(job: Job, octokit: Octokit, deps: AppDeps, log: Logger): Promise<Partial<Record<GateName, number>>> {
+  const pullRequest = await pullRequestCheckingPush(job, new GitHubClient(octokit));
+  if (pullRequest !== undefined) {
+    log.info({ pullRequest }, 'push to the head of an open pull request: its checks run for the pull request');
+    return {};
+  }
+  return createCheckRuns(job, installationAuth(octokit), deps, log);
+}
+
 /**
  * Cancels the jobs the new one replaces and completes their check runs as `cancelled`. Runs after the
  * answer: the new job is already stored, and an old job that is not cancelled only finishes checks
@@ -149,7 +160,9 @@ async function handle(context: Context, deps: AppDeps): Promise<void> {
   const octokit = context.octokit as unknown as Octokit;
   // Only the credentials are kept until the checks are created (after a burst's answers): holding each
   // delivery's Octokit that long made every garbage collection of a burst copy hundreds of them.
-  const creating = afterAnswer(() => createCheckRuns(job, installationAuth(octokit), deps, log));
+  const creating = isFeatureBranchPush(job)
+    ? afterAnswer(() => createUnlessPullRequest(job, octokit, deps, log))
+    : afterAnswer(() => createCheckRuns(job, installationAuth(octokit), deps, log));
   deps.pendingCheckRuns.set(job.id, creating);
   void creating
     .catch((error: unknown) => log.warn({ err: error }, 'could not create the queued check runs; the worker will create them'))

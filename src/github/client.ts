@@ -171,6 +171,26 @@ export class GitHubClient implements DeploymentsApi {
   }
 
   /**
+   * The open pull request of this repository whose head is this commit, or undefined when there is
+   * none — or when the app may not tell (403/404/422 answers: the caller then checks the push itself).
+   */
+  async openPullRequestWithHead(ref: RepoRef & { sha: string }): Promise<number | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+        owner: ref.owner,
+        repo: ref.repo,
+        commit_sha: ref.sha,
+        per_page: 100,
+      });
+      const full = `${ref.owner}/${ref.repo}`.toLowerCase();
+      return data.find((pr) => pr.state === 'open' && pr.head.sha === ref.sha && pr.base.repo.full_name.toLowerCase() === full)?.number;
+    } catch (error) {
+      if (isStatus(error, 403, 404, 422)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
    * The text of the newest completed check run named `name` on a commit (its summary and text, where
    * the pipeline embeds machine-readable metrics), or undefined when the commit has none.
    */

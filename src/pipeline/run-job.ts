@@ -14,6 +14,7 @@ import { prepareWorkspace } from './workspace.js';
 import { baseLinesPct, pullRequestChangedLines, runJobGates } from './gates.js';
 import { checkOutput, configDocsUrl, enforcementNote, failureOutput } from './report.js';
 import { deployStep, mayDeploy } from './deploy.js';
+import { isFeatureBranchPush, pullRequestCheckingPush } from './branch-push.js';
 import { resultCacheKey, toolVersions } from './cache-key.js';
 import type { JobOutcome, PipelineDeps } from './deps.js';
 
@@ -46,6 +47,21 @@ async function enforcementNotes(job: Job, deps: PipelineDeps): Promise<string[]>
   return note ? [note] : [];
 }
 
+/**
+ * The pull request that checks this push instead, when the push has no check runs yet (the web
+ * process made none for that reason, or another process took the job first). A push whose runs exist
+ * is run: leaving them `queued` would be worse than a second verdict.
+ */
+async function checkedByPullRequest(job: Job, deps: PipelineDeps): Promise<number | undefined> {
+  if (!isFeatureBranchPush(job) || Object.keys(job.checkRunIds).length > 0) return undefined;
+  const pending = await deps.pendingCheckRuns?.get(job.id)?.catch(() => ({}));
+  if (pending !== undefined && Object.keys(pending).length > 0) return undefined;
+  const pullRequest = await pullRequestCheckingPush(job, deps.github);
+  if (pullRequest === undefined) return undefined;
+  const existing = await deps.github.findCheckRuns({ owner: job.owner, repo: job.repo, sha: job.sha, externalId: job.id });
+  return Object.keys(existing).length === 0 ? pullRequest : undefined;
+}
+
 /** The tree cache key, when the job checks a whole tree (all gates). */
 async function cacheKeyOf(job: Job, deps: PipelineDeps, config: Config): Promise<{ key: string; tree: string } | undefined> {
   if (job.gates.length !== GATE_NAMES.length) return undefined;
@@ -64,6 +80,11 @@ async function completeResults(job: Job, deps: PipelineDeps, ids: CheckRunIds, r
  * into a result (GitHub down, tarball unreadable) are thrown for `createJobHandler` to retry or fail.
  */
 export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal): Promise<JobOutcome> {
+  const pullRequest = await checkedByPullRequest(job, deps);
+  if (pullRequest !== undefined) {
+    deps.log.info({ pullRequest }, 'push to the head of an open pull request: checked through the pull request, not here');
+    return { results: [], fromCache: false };
+  }
   const ids = await ensureCheckRuns(job, deps);
   throwIfAborted(signal);
 

@@ -10,7 +10,7 @@ import type { Job } from '../../src/queue/job.js';
 import type { JobQueue } from '../../src/queue/types.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { throwawayKey, WEBHOOK_SECRET } from '../support/app-process.js';
-import { deliver, pullRequestPayload } from '../support/webhooks.js';
+import { deliver, pullRequestPayload, pushPayload } from '../support/webhooks.js';
 
 /** A queue in memory whose store can be made to fail. */
 function memoryQueue() {
@@ -111,6 +111,16 @@ describe('qualityGatesApp', () => {
     } finally {
       mem.state.down = false;
     }
+  });
+
+  it('creates no check runs for a push to the head of an open pull request, and the usual three for a push to another branch', async () => {
+    github.openPulls.set('o/r', [{ number: 21, headSha: '7'.repeat(40) }]);
+    expect((await deliver(url, 'push', pushPayload({ owner: 'o', repo: 'r', sha: '7'.repeat(40), branch: 'topic' }), WEBHOOK_SECRET)).status).toBe(200);
+    expect((await deliver(url, 'push', pushPayload({ owner: 'o', repo: 'r', sha: '8'.repeat(40), branch: 'lonely' }), WEBHOOK_SECRET)).status).toBe(200);
+    await until(() => github.runsFor('8'.repeat(40)).length === 3);
+    await until(() => pending.size === 0);
+    expect(github.runsFor('7'.repeat(40))).toEqual([]);
+    expect(github.requestsTo('GET', /\/repos\/o\/r\/commits\/7+\/pulls$/)).toHaveLength(1);
   });
 
   it('answers 422 to a payload that lacks what its event promises', async () => {

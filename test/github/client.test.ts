@@ -27,6 +27,24 @@ afterEach(() => {
 });
 
 describe('GitHubClient', () => {
+  it('finds the open pull request of this repository whose head is the commit, and nothing for closed, fork or older heads', async () => {
+    const pr = (number: number, state: string, head: string, base = 'o/r') => ({ number, state, head: { sha: head }, base: { repo: { full_name: base } } });
+    nock(API)
+      .get('/repos/o/r/commits/abc/pulls')
+      .query({ per_page: '100' })
+      .reply(200, [pr(1, 'closed', 'abc'), pr(2, 'open', 'older'), pr(3, 'open', 'abc', 'fork/r'), pr(4, 'open', 'abc', 'O/R')]);
+    await expect(client().openPullRequestWithHead({ ...repo, sha: 'abc' })).resolves.toBe(4);
+    nock(API).get('/repos/o/r/commits/def/pulls').query(true).reply(200, [pr(1, 'closed', 'def')]);
+    await expect(client().openPullRequestWithHead({ ...repo, sha: 'def' })).resolves.toBeUndefined();
+  });
+
+  it('cannot tell about pull requests when GitHub refuses (403/404/422) and says so with undefined; a 500 is thrown', async () => {
+    nock(API).get('/repos/o/r/commits/abc/pulls').query(true).reply(404, { message: 'Not Found' });
+    await expect(client().openPullRequestWithHead({ ...repo, sha: 'abc' })).resolves.toBeUndefined();
+    nock(API).get('/repos/o/r/commits/abc/pulls').query(true).reply(500, { message: 'boom' });
+    await expect(client().openPullRequestWithHead({ ...repo, sha: 'abc' })).rejects.toThrow(/boom/);
+  });
+
   it('creates a queued check run named after the gate with the job id as external id', async () => {
     const scope = nock(API)
       .post('/repos/o/r/check-runs', { name: 'quality-gates/lint', head_sha: 'abc', status: 'queued', external_id: 'job-1' })

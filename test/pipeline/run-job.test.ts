@@ -50,6 +50,30 @@ describe('runJob', () => {
     expect([...(gates.calls[0]?.changedLines?.get('src/index.js') ?? [])]).toEqual([1, 2]);
   });
 
+  it('leaves a push to the head of an open pull request to the pull request: no check runs, no gates', async () => {
+    github.addCommit(sha(40), fixture('js-pass'));
+    github.openPulls.set('o/pr-heads', [{ number: 12, headSha: sha(40) }]);
+    const gates = stubGates();
+    const deps = await pipelineDeps(github, { runGates: gates.run });
+    const outcome = await runJob(jobFor(sha(40), { repo: 'pr-heads', trigger: 'push', ref: 'refs/heads/topic' }), deps, new AbortController().signal);
+    expect(outcome).toEqual({ results: [], fromCache: false });
+    expect(github.runsFor(sha(40))).toEqual([]);
+    expect(gates.calls).toHaveLength(0);
+  });
+
+  it('still checks a push to the default branch, and a pushed branch whose check runs already exist, even with an open pull request', async () => {
+    github.addCommit(sha(41), fixture('js-pass'));
+    github.addCommit(sha(42), fixture('js-pass'));
+    github.openPulls.set('o/pr-heads2', [{ number: 13, headSha: sha(41) }, { number: 14, headSha: sha(42) }]);
+    const deps = await pipelineDeps(github, { runGates: stubGates().run });
+    await runJob(jobFor(sha(41), { repo: 'pr-heads2', trigger: 'push', ref: 'refs/heads/main' }), deps, new AbortController().signal);
+    expect(github.runsFor(sha(41)).map((r) => r.conclusion)).toEqual(['success', 'success', 'success']);
+    const job = jobFor(sha(42), { repo: 'pr-heads2', trigger: 'push', ref: 'refs/heads/topic' });
+    const ids = await ensureCheckRuns(job, deps);
+    await runJob({ ...job, checkRunIds: ids }, deps, new AbortController().signal);
+    expect(github.runsFor(sha(42)).map((r) => r.conclusion)).toEqual(['success', 'success', 'success']);
+  });
+
   it('fails every check with the file, line and key of an invalid config, without running the gates', async () => {
     github.addCommit(sha(4), fixture('js-pass'));
     github.setFile('o', 'bad', 'main', '.github/quality-gates.yml', 'coverage:\n  min_lines: 180\n');

@@ -78,6 +78,8 @@ export class FakeGitHub {
   readonly files = new Map<string, string>();
   /** `owner/repo#number` → files. */
   readonly pullFiles = new Map<string, { filename: string; patch?: string }[]>();
+  /** Open pull requests by `owner/repo`: number and head sha (for "pull requests of a commit"). */
+  readonly openPulls = new Map<string, { number: number; headSha: string }[]>();
   /** `owner/repo@branch` → required contexts (absent: not protected, 404). 'forbidden' answers 403. */
   readonly protection = new Map<string, string[] | 'forbidden'>();
   readonly deployments: Json[] = [];
@@ -182,6 +184,11 @@ export class FakeGitHub {
     if (method === 'GET' && (m = /^git\/commits\/([0-9a-f]+)$/.exec(rest))) {
       const commit = this.commits.get(m[1] ?? '');
       return commit ? send(res, 200, { sha: m[1], tree: { sha: commit.tree } }) : send(res, 404, { message: 'Not Found' });
+    }
+    if (method === 'GET' && (m = /^commits\/([0-9a-f]+)\/pulls$/.exec(rest))) {
+      const sha = m[1] ?? '';
+      const pulls = (this.openPulls.get(`${owner}/${repo}`) ?? []).filter((pr) => pr.headSha === sha);
+      return send(res, 200, pulls.map((pr) => ({ number: pr.number, state: 'open', head: { sha: pr.headSha }, base: { repo: { full_name: `${owner}/${repo}` } } })));
     }
     if (method === 'GET' && (m = /^pulls\/(\d+)\/files$/.exec(rest))) {
       const files = this.pullFiles.get(`${owner}/${repo}#${m[1] ?? ''}`) ?? [];
