@@ -1,7 +1,9 @@
 /**
  * PEP 8 lint with flake8 (pycodestyle + pyflakes + mccabe). flake8 is run from the repository root so it
  * reads the repository's own `[flake8]` section (`setup.cfg`, `tox.ini`, `.flake8`) by itself: its
- * `max-line-length`, `ignore`/`extend-ignore`, `select` and `exclude` apply unchanged.
+ * `max-line-length`, `ignore`/`extend-ignore`, `select` and `exclude` apply unchanged. A repository
+ * without one that formats with black or ruff gets their line length and black's documented flake8
+ * settings instead of flake8's 79 columns (`formatter-settings.ts`).
  * @module
  */
 import { readdir } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { ToolError, type Finding, type FindingLevel, type GateContext, type Lint
 import { isPythonRepo } from './detect.js';
 import { combinedOutput, REPORT_DIR_NAME, runTool } from '../exec.js';
 import { requireProgram } from './run.js';
+import { formatterSettings } from './formatter-settings.js';
 
 /** One finding per line, colon-separated; the path comes first so a greedy match keeps colons in paths. */
 export const FLAKE8_FORMAT = '%(path)s:%(row)d:%(col)d:%(code)s:%(text)s';
@@ -87,7 +90,8 @@ export function createFlake8Toolchain(options: Flake8Options = {}): Toolchain<'l
       const executable = await requireProgram(program, 'flake8', 'flake8');
       const targets = await lintTargets(ctx.dir);
       if (targets.length === 0) return { findings: [], filesChecked: 0 };
-      const argv = [executable, `--format=${FLAKE8_FORMAT}`, '--benchmark', '--', ...targets];
+      const formatter = await formatterSettings(ctx.dir);
+      const argv = [executable, `--format=${FLAKE8_FORMAT}`, '--benchmark', ...(formatter?.args ?? []), '--', ...targets];
       const result = await runTool(ctx, argv, { what: 'flake8' });
       const findings = parseFlake8(result.stdout);
       const crashed =

@@ -49,6 +49,18 @@ describe('flake8 toolchain', () => {
     }
   });
 
+  it('lints a black-formatted repository at its own line length, without black\'s slice spacing as an error', async () => {
+    const ws = await fixtureWorkspace('py-black');
+    try {
+      const { findings } = await flake8.measure(ws.ctx);
+      const codes = findings.map((finding) => `${finding.path}:${String(finding.line)}:${finding.rule ?? ''}`);
+      // Lines of 92 and 96 columns pass at black's 100; the 108-column one does not; `items[start + 1 :]` is black's style.
+      expect(codes.sort()).toEqual(['src/shapes/__init__.py:17:E501', 'src/shapes/__init__.py:2:F401']);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
   it('reports nothing on a PEP 8 clean package, whatever lies in its virtual environment', async () => {
     const ws = await fixtureWorkspace('py-pass');
     try {
