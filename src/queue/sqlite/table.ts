@@ -156,7 +156,7 @@ export function jobTable(db: StoreDatabase) {
     release: (id: string, owner: string, now: number) => relaxed(() => release.run({ id, owner, now })).changes === 1,
     /** Re-queues jobs this worker id held in an earlier life. */
     recoverOwned: (owner: string, now: number) => recoverOwned.run({ owner, now }).changes,
-    /** Whether {@link cancel} would cancel anything: a read, which never waits for the write lock. */
+    /** Whether `cancel` would cancel anything: a read, which never waits for the write lock. */
     hasSupersedable: (key: string, except: string) => supersedable.get({ key, except })?.found === 1,
     /** Cancels queued and running jobs with the key, except one; returns them. */
     cancel: (key: string, except: string, now: number) => cancel.all({ key, except, now }).map(rowOf),
