@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
+import { dropPrefix } from '../test/support/redis.js';
 import { createQueue, type QueueAndStores } from '../src/queue/index.js';
 import type { Job } from '../src/queue/job.js';
 import { killHard, spawnWorker, waitFor } from '../test/queue/support/helpers.js';
@@ -139,17 +140,6 @@ async function redisAnswers(): Promise<boolean> {
   }
 }
 
-async function dropPrefix(prefix: string): Promise<void> {
-  const client = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  client.disconnect();
-}
-
 /** Formats the rows as a Markdown table. */
 export function formatTable(rows: QueueBenchRow[], jobs: number): string {
   const f = (n: number) => n.toFixed(2);
@@ -177,7 +167,7 @@ export async function main(jobs = Number(process.argv[2] ?? DEFAULT_JOBS)): Prom
       try {
         rows.push(await measureBackend('Redis (BullMQ)', { QG_REDIS_URL: REDIS_URL, QG_REDIS_PREFIX: prefix, DATA_DIR: path.join(dataDir, 'redis') }, jobs));
       } finally {
-        await dropPrefix(prefix);
+        await dropPrefix(prefix, REDIS_URL);
       }
     } else {
       process.stdout.write(`Redis does not answer at ${REDIS_URL}: its row is skipped\n`);

@@ -20,10 +20,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
 import { APP_ROOT } from '../src/paths.js';
 import { startApp, throwawayKey, WEBHOOK_SECRET, type AppProcess } from '../test/support/app-process.js';
 import { pullRequestPayload, sign } from '../test/support/webhooks.js';
+import { dropPrefix } from '../test/support/redis.js';
 
 /** Steady load: deliveries per second (issue 4 §6) … */
 export const STEADY_RATE = 200;
@@ -255,16 +255,6 @@ export function appTarget(name: string, app: AppProcess): Target {
   return { name, port: app.port, pid: app.child.pid ?? 0, stop: () => app.stop() };
 }
 
-async function dropPrefix(prefix: string): Promise<void> {
-  const client = new Redis(REDIS_URL);
-  try {
-    const keys = await client.keys(`${prefix}:*`);
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
-}
-
 async function storedJobs(target: Target): Promise<number | undefined> {
   const response = await fetch(`http://127.0.0.1:${String(target.port)}/healthz`).catch(() => undefined);
   if (!response?.ok) return undefined;
@@ -340,7 +330,7 @@ export async function main(): Promise<AckBenchResult> {
     for (const target of targets) await target.stop();
     await stopChild(fake.child);
     await rm(dataDir, { recursive: true, force: true });
-    await dropPrefix(prefix).catch(() => undefined);
+    await dropPrefix(prefix, REDIS_URL).catch(() => undefined);
   }
   process.stdout.write(`\nWebhook acknowledgement (${String(os.availableParallelism())} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; app workers off; median of ${String(ROUNDS)} rounds)\n\n${formatTables(result)}\n`);
   return result;

@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { APP_ROOT } from '../../src/paths.js';
 import { startFakeGitHub, type FakeCheckRun, type FakeGitHub } from '../support/fake-github.js';
 import { startApp, type AppProcess } from '../support/app-process.js';
@@ -73,19 +72,7 @@ export function runNamed(runs: FakeCheckRun[], gate: string): FakeCheckRun {
   return run;
 }
 
-/** The local Redis the distributed tests use (each test under its own key prefix). */
-export const REDIS = 'redis://127.0.0.1:6379';
-
-/** Deletes every key under a test's prefix. */
-export async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
+export { REDIS, dropPrefix } from '../support/redis.js';
 
 /** Jobs by state, as the app's `/healthz` reports them. */
 export async function jobCounts(url: string): Promise<Record<string, number>> {

@@ -55,10 +55,18 @@ export function isPlainJestScript(script: string): boolean {
  * Whether the coverage gate should use Jest's own coverage: Jest is a dependency, and the test command
  * (or the `test` script it runs) invokes Jest.
  */
-export async function usesJest(dir: string, config: Config): Promise<boolean> {
+export function usesJest(dir: string, config: Config): Promise<boolean> {
+  return usesTestRunner(dir, config, 'jest');
+}
+
+/**
+ * Whether `runner` (an npm package whose command has the same name) is a dependency and the test
+ * command, or the `test` script it runs, invokes it.
+ */
+export async function usesTestRunner(dir: string, config: Config, runner: string): Promise<boolean> {
   const pkg = await readPackageJson(dir);
-  if (!hasDependency(pkg, 'jest')) return false;
+  if (!hasDependency(pkg, runner)) return false;
   const command = testCommand(config);
   const script = isNpmTest(command) ? (pkg?.scripts?.test ?? '') : command;
-  return /\bjest\b/.test(script);
+  return new RegExp(`\\b${runner}\\b`).test(script);
 }

@@ -15,20 +15,15 @@ import { readCoverageFile } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { parseJestJson } from './jest.js';
-import { hasDependency, readPackageJson } from './package.js';
-import { isNpmTest, outputTail, shellQuote, TEST_ENV, testCommand } from './test-command.js';
+import { isNpmTest, outputTail, shellQuote, TEST_ENV, testCommand, usesTestRunner } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode, type TestSummary } from './test-output.js';
 
 /**
  * Whether the coverage gate should use Vitest's own coverage: Vitest is a dependency, and the test
  * command (or the `test` script it runs) invokes Vitest.
  */
-export async function usesVitest(dir: string, config: Config): Promise<boolean> {
-  const pkg = await readPackageJson(dir);
-  if (!hasDependency(pkg, 'vitest')) return false;
-  const command = testCommand(config);
-  const script = isNpmTest(command) ? (pkg?.scripts?.test ?? '') : command;
-  return /\bvitest\b/.test(script);
+export function usesVitest(dir: string, config: Config): Promise<boolean> {
+  return usesTestRunner(dir, config, 'vitest');
 }
 
 /** Vitest's flags for one run with V8 coverage into `outDir/coverage` and Jest-shaped JSON results into `outDir/vitest.json`. */
