@@ -39,6 +39,8 @@ export const SETTLE_MS = 3_000;
 export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 /** Nice value of the fake GitHub process (see `main`). */
 export const FAKE_GITHUB_NICE = 10;
+/** Which stores to measure (`BENCH_STORES`, comma-separated; default both). */
+export const STORES = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',').map((s) => s.trim());
 /** Where Redis is expected. */
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 /** How often RSS is sampled during a burst. */
@@ -294,8 +296,8 @@ export async function main(): Promise<AckBenchResult> {
     const baseline = await spawnRole('baseline', { PRIVATE_KEY: key });
     targets.push({ name: 'Probot no-op', port: baseline.port, pid: baseline.child.pid ?? 0, stop: () => stopChild(baseline.child) });
     const appEnv = { QG_WORKERS: '0', QG_REDELIVER: '0', LOG_LEVEL: 'info' };
-    targets.push(appTarget('quality-gates, SQLite', await startApp(host, { ...appEnv, DATA_DIR: path.join(dataDir, 'sqlite') }, key)));
-    targets.push(appTarget('quality-gates, Redis', await startApp(host, { ...appEnv, DATA_DIR: path.join(dataDir, 'redis'), QG_REDIS_URL: REDIS_URL, QG_REDIS_PREFIX: prefix }, key)));
+    if (STORES.includes('sqlite')) targets.push(appTarget('quality-gates, SQLite', await startApp(host, { ...appEnv, DATA_DIR: path.join(dataDir, 'sqlite') }, key)));
+    if (STORES.includes('redis')) targets.push(appTarget('quality-gates, Redis', await startApp(host, { ...appEnv, DATA_DIR: path.join(dataDir, 'redis'), QG_REDIS_URL: REDIS_URL, QG_REDIS_PREFIX: prefix }, key)));
     await sleep(1_000);
     const idle = new Map(targets.map((t) => [t.name, memoryOf(t.pid).rss]));
     for (const target of targets) {

@@ -1,23 +1,34 @@
 /**
- * The Probot app: each handler turns a delivery into a stored job and answers. The job is stored
- * before the answer (a delivery GitHub saw acknowledged is never lost); the `queued` check runs are
- * created right after by the check-run thread, without holding the answer back, and their ids
- * recorded with the job.
+ * What a webhook delivery becomes: a plan (pure, from the payload), a stored job, the answer, and
+ * — after the answer — the job's `queued` check runs and the cancellation of the jobs it supersedes.
+ * The job is stored before the answer (a delivery GitHub saw acknowledged is never lost). The HTTP
+ * side (signature, status codes) is `webhook-receiver.ts`.
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { ApplicationFunction, Context, Probot } from 'probot';
 import { GATE_NAMES, type GateName, type Logger } from '../gates/types.js';
 import type { Job } from '../queue/job.js';
 import type { JobQueue } from '../queue/types.js';
 import { GitHubClient } from '../github/client.js';
-import { installationAuth, type CheckRunOutbox, type InstallationAuth } from '../github/check-run-outbox.js';
+import type { CheckRunOutbox, InstallationAuth } from '../github/check-run-outbox.js';
 import type { Octokit } from '../github/types.js';
-import { planEvent, type JobPlan } from './events.js';
+import { planEvent, type JobPlan, type WebhookEvent } from './events.js';
 import { isFeatureBranchPush, pullRequestCheckingPush } from '../pipeline/branch-push.js';
 
 /** The webhook events the app subscribes to (the same list is in `app.yml`). */
 export const HANDLED_EVENTS = ['pull_request', 'push', 'check_suite', 'check_run'] as const;
+
+/**
+ * GitHub access for one installation, asked for only after the answer: a delivery's path to its
+ * answer builds no Octokit (building one per delivery was most of what each delivery left for the
+ * garbage collector: docs/benchmarks.md).
+ */
+export interface InstallationAccess {
+  /** The installation token with the base URL and user agent (for the check-run thread). */
+  auth(): Promise<InstallationAuth>;
+  /** An Octokit authenticated as the installation. */
+  octokit(): Promise<Octokit>;
+}
 
 /** What the handlers need; one instance per server, never module state. */
 export interface AppDeps {
@@ -31,9 +42,11 @@ export interface AppDeps {
   newId?: () => string;
   /** Creates the `queued` check runs off the event loop that answers webhooks. */
   checkRuns: CheckRunOutbox;
+  /** GitHub access for an installation. */
+  installation(installationId: number): InstallationAccess;
 }
 
-/** An error whose `status` becomes the webhook's HTTP answer (Probot's middleware reads it). */
+/** An error whose `status` becomes the webhook's HTTP answer. */
 export class WebhookError extends Error {
   /**
    * @param message What was wrong.
@@ -92,13 +105,13 @@ async function store(plan: JobPlan, deps: AppDeps, log: Logger): Promise<{ job: 
 }
 
 /** A push to a pull request's head branch gets no check runs of its own (see `pipeline/branch-push.ts`). */
-async function createUnlessPullRequest(job: Job, octokit: Octokit, deps: AppDeps, log: Logger): Promise<Partial<Record<GateName, number>>> {
-  const pullRequest = await pullRequestCheckingPush(job, new GitHubClient(octokit));
+async function createUnlessPullRequest(job: Job, access: InstallationAccess, deps: AppDeps, log: Logger): Promise<Partial<Record<GateName, number>>> {
+  const pullRequest = await pullRequestCheckingPush(job, new GitHubClient(await access.octokit()));
   if (pullRequest !== undefined) {
     log.info({ pullRequest }, 'push to the head of an open pull request: its checks run for the pull request');
     return {};
   }
-  return createCheckRuns(job, installationAuth(octokit), deps, log);
+  return createCheckRuns(job, access.auth(), deps, log);
 }
 
 /**
@@ -106,85 +119,90 @@ async function createUnlessPullRequest(job: Job, octokit: Octokit, deps: AppDeps
  * answer: the new job is already stored, and an old job that is not cancelled only finishes checks
  * on a commit the pull request has moved past.
  */
-async function supersedeOlder(job: Job, supersedeKey: string, octokit: Octokit, deps: AppDeps, log: Logger): Promise<void> {
+async function supersedeOlder(job: Job, supersedeKey: string, deps: AppDeps, log: Logger): Promise<void> {
   try {
     const superseded = await deps.queue.supersede(supersedeKey, job.id);
     if (superseded.length === 0) return;
     log.info({ superseded: superseded.map((j) => j.id) }, 'superseded older jobs');
-    await cancelCheckRuns(superseded, octokit, deps);
+    await cancelCheckRuns(superseded, await deps.installation(job.installationId).octokit(), deps);
   } catch (error) {
     log.warn({ err: error }, 'could not cancel the jobs this one supersedes; they finish on their own');
   }
 }
 
 /**
- * The delivery's logger with the job id on every line. Not a pino child: building one for each
- * delivery cost the webhook path more than the few lines it logs.
+ * `log` with `fields` on every line. Not a pino child: building one for each delivery cost the
+ * webhook path more than the few lines it logs.
+ * @param log The logger to write to.
+ * @param fields Added to every line (a line's own fields win).
  */
-function withJobId(log: Logger, jobId: string): Logger {
+export function withFields(log: Logger, fields: object): Logger {
   return {
-    info: (obj, msg) => log.info({ jobId, ...obj }, msg),
-    warn: (obj, msg) => log.warn({ jobId, ...obj }, msg),
-    debug: (obj, msg) => log.debug({ jobId, ...obj }, msg),
+    info: (obj, msg) => log.info({ ...fields, ...obj }, msg),
+    warn: (obj, msg) => log.warn({ ...fields, ...obj }, msg),
+    debug: (obj, msg) => log.debug({ ...fields, ...obj }, msg),
   };
 }
 
 /**
- * Runs `task` once the delivery has been answered: Probot writes the answer when the handler's promise
+ * Runs `task` once the delivery has been answered: the answer is written when the returned promise
  * settles, and even the synchronous start of follow-up work would otherwise run before it.
  */
 function afterAnswer<T>(task: () => Promise<T>): Promise<T> {
   return new Promise<void>((resolve) => setImmediate(resolve)).then(task);
 }
 
-/** Handles one delivery: plan, store, answer; check runs follow in the background. */
-async function handle(context: Context, deps: AppDeps): Promise<void> {
+/**
+ * Handles one verified delivery: plans it at once, then stores the job; the returned promise settles
+ * when the delivery can be answered (rejecting with a {@link WebhookError} for a 4xx/5xx answer), and
+ * the check runs follow in the background.
+ *
+ * Deliberately not `async`: the plan is made before anything is awaited and only the small job goes
+ * on, so the parsed payload (≈ 23 KB of objects for a pull request) is garbage as soon as the caller
+ * drops it, rather than living until the store commits. Objects that outlive a young-generation
+ * collection are copied into the old generation, and that copying was what made the answers of a
+ * loaded app slow (docs/benchmarks.md).
+ * @param event The delivery: event name, delivery id and parsed body.
+ * @param deps The queue, check-run outbox and GitHub access.
+ * @param log The delivery's logger.
+ */
+export function receiveDelivery(event: WebhookEvent, deps: AppDeps, log: Logger): Promise<void> {
   const receivedAt = Date.now();
-  const plan = planEvent({ name: context.name, id: context.id, payload: context.payload }, deps.newId ?? randomUUID, receivedAt);
+  const plan = planEvent(event, deps.newId ?? randomUUID, receivedAt);
   if (plan.kind === 'ignored') {
-    context.log.debug({ reason: plan.reason }, 'event ignored');
-    return;
+    log.debug({ reason: plan.reason }, 'event ignored');
+    return Promise.resolve();
   }
   if (plan.kind === 'malformed') {
-    context.log.warn({ reason: plan.reason }, 'malformed payload');
-    throw new WebhookError(`Malformed ${context.name} payload: ${plan.reason}`, 422);
+    log.warn({ reason: plan.reason }, 'malformed payload');
+    return Promise.reject(new WebhookError(`Malformed ${event.name} payload: ${plan.reason}`, 422));
   }
-  const log = withJobId(context.log, plan.job.id);
+  return storeAndFollowUp(plan, event.name, receivedAt, deps, withFields(log, { jobId: plan.job.id }));
+}
+
+async function storeAndFollowUp(plan: JobPlan, eventName: string, receivedAt: number, deps: AppDeps, log: Logger): Promise<void> {
   const { job, duplicate } = await store(plan, deps, log);
-  deps.onAcknowledged?.(context.name, (Date.now() - receivedAt) / 1000);
+  deps.onAcknowledged?.(eventName, (Date.now() - receivedAt) / 1000);
   if (duplicate) {
     log.info({ existing: job.id }, 'duplicate delivery: already stored');
     return;
   }
   log.debug({ repo: `${job.owner}/${job.repo}`, sha: job.sha, trigger: job.trigger, gates: job.gates }, 'job stored');
-  const creating = startCheckRuns(job, context.octokit as unknown as Octokit, deps, log);
+  const creating = startCheckRuns(job, deps, log);
   deps.pendingCheckRuns.set(job.id, creating);
   void creating
     .catch((error: unknown) => log.warn({ err: error }, 'could not create the queued check runs; the worker will create them'))
     .finally(() => deps.pendingCheckRuns.delete(job.id));
-  if (plan.supersedeKey) void startSupersede(job, plan.supersedeKey, context.octokit as unknown as Octokit, deps, log);
+  if (plan.supersedeKey !== undefined) {
+    const supersedeKey = plan.supersedeKey;
+    void afterAnswer(() => supersedeOlder(job, supersedeKey, deps, log));
+  }
 }
-
-// The two functions below take the delivery's Octokit as a parameter so that no closure of `handle`
-// captures it: V8 keeps one context per scope, and the `.finally` above lives until the checks are
-// created (after a burst's answers, or up to a second under load). Capturing the Octokit there kept
-// hundreds of them (≈ 36 KB each) alive, and every garbage collection copied them.
 
 /** Starts creating the job's `queued` check runs once the delivery is answered. */
-function startCheckRuns(job: Job, octokit: Octokit, deps: AppDeps, log: Logger): Promise<Partial<Record<GateName, number>>> {
-  return isFeatureBranchPush(job)
-    ? afterAnswer(() => createUnlessPullRequest(job, octokit, deps, log))
-    : afterAnswer(() => createCheckRuns(job, installationAuth(octokit), deps, log));
-}
-
-/** Starts cancelling the jobs this one supersedes once the delivery is answered. */
-function startSupersede(job: Job, supersedeKey: string, octokit: Octokit, deps: AppDeps, log: Logger): Promise<void> {
-  return afterAnswer(() => supersedeOlder(job, supersedeKey, octokit, deps, log));
-}
-
-/** The app function Probot loads. */
-export function qualityGatesApp(deps: AppDeps): ApplicationFunction {
-  return (app: Probot) => {
-    app.on([...HANDLED_EVENTS], (context) => handle(context as unknown as Context, deps));
-  };
+function startCheckRuns(job: Job, deps: AppDeps, log: Logger): Promise<Partial<Record<GateName, number>>> {
+  return afterAnswer(() => {
+    const access = deps.installation(job.installationId);
+    return isFeatureBranchPush(job) ? createUnlessPullRequest(job, access, deps, log) : createCheckRuns(job, access.auth(), deps, log);
+  });
 }

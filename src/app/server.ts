@@ -8,14 +8,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_ROOT } from '../paths.js';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware, createProbot, run, type Probot } from 'probot';
+import { createProbot, run, type Probot } from 'probot';
 import { AppOctokit } from '../github/octokit.js';
 import type { GateName } from '../gates/types.js';
 import type { Octokit } from '../github/types.js';
-import { qualityGatesApp } from './app.js';
-import { RequestGauge, startCheckRunOutbox, type CheckRunOutbox } from '../github/check-run-outbox.js';
+import { receiveDelivery, type AppDeps } from './app.js';
+import { createWebhookReceiver } from './webhook-receiver.js';
+import { installationAuth, RequestGauge, startCheckRunOutbox, type CheckRunOutbox } from '../github/check-run-outbox.js';
 import { createRoutes } from './routes.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { markDeployment } from './deployment-callback.js';
@@ -86,19 +87,28 @@ async function buildHandler(
     configDocs: () => readFile(path.join(APP_ROOT, 'docs', 'configuration.md'), 'utf8'),
     log: probot.log,
   });
-  const webhooks = await createNodeMiddleware(qualityGatesApp({
-      queue: runtime.queued.queue,
-      pendingCheckRuns,
-      checkRuns,
-      onAcknowledged: (event, seconds) => runtime.metrics.webhookAck.observe({ event, status: '200' }, seconds),
-    }), {
-    probot,
-    ...(env.WEBHOOK_PATH ? { webhooksPath: env.WEBHOOK_PATH } : {}),
+  const app = (await probot.auth()) as unknown as Octokit;
+  const deps: AppDeps = {
+    queue: runtime.queued.queue,
+    pendingCheckRuns,
+    checkRuns,
+    onAcknowledged: (event, seconds) => runtime.metrics.webhookAck.observe({ event, status: '200' }, seconds),
+    installation: (installationId) => ({
+      auth: () => installationAuth(app, installationId),
+      octokit: async () => (await probot.auth(installationId)) as unknown as Octokit,
+    }),
+  };
+  const webhooks = createWebhookReceiver({
+    secret: env.WEBHOOK_SECRET ?? '',
+    receive: (event, log) => receiveDelivery(event, deps, log),
+    log: probot.log,
+    ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
   });
-  return async (req: Parameters<typeof webhooks>[0], res: Parameters<typeof webhooks>[1]) => {
+  return async (req: IncomingMessage, res: ServerResponse) => {
     try {
+      if (await webhooks(req, res)) return;
       if (await routes(req, res)) return;
-      await webhooks(req, res, () => res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}'));
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     } catch (error) {
       probot.log.error({ err: error }, 'request failed');
       if (!res.headersSent) res.writeHead(500).end();
@@ -132,6 +142,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const probot = createProbot({ env: { LOG_LEVEL: 'info', ...env }, overrides: { Octokit: AppOctokit } });
   // Probot builds its logger asynchronously: `probot.log` is null until it is ready.
   await probot.ready();
+  if (!env.WEBHOOK_SECRET) probot.log.error('WEBHOOK_SECRET is not set: every webhook delivery will be answered 400. Set it to the GitHub App\'s webhook secret (docs/deployment.md).');
   const pendingCheckRuns = new Map<string, Promise<Partial<Record<GateName, number>>>>();
   const runtime = await createRuntime({
     env,

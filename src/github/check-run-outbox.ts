@@ -118,15 +118,18 @@ interface ThreadAnswer {
 const THREAD_URL = new URL('./check-run-thread.js', import.meta.url);
 
 /**
- * Credentials of an installation Octokit for the thread. The token comes from Probot's cache (one
- * request an hour per installation); the base URL and user agent are Probot's own, so GitHub
- * Enterprise (`GHE_HOST`) works unchanged.
+ * Installation credentials for the thread. The token comes from Probot's cache (one request an hour
+ * per installation); the base URL and user agent are Probot's own, so GitHub Enterprise (`GHE_HOST`)
+ * works unchanged.
+ * @param octokit An installation's Octokit, or — with `installationId` — the app's own (`probot.auth()`),
+ *   which needs no Octokit built for the installation.
+ * @param installationId The installation, when `octokit` is the app's.
  */
-export async function installationAuth(octokit: Octokit): Promise<InstallationAuth> {
+export async function installationAuth(octokit: Octokit, installationId?: number): Promise<InstallationAuth> {
   const defaults = octokit.request.endpoint.DEFAULTS;
   const baseUrl = defaults.baseUrl;
   const userAgent = String(defaults.headers['user-agent']);
-  const { token } = (await octokit.auth({ type: 'installation' })) as { token: string };
+  const { token } = (await octokit.auth({ type: 'installation', ...(installationId === undefined ? {} : { installationId }) })) as { token: string };
   return { baseUrl, token, userAgent };
 }
 

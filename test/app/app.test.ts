@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware, Probot } from 'probot';
-import { qualityGatesApp } from '../../src/app/app.js';
+import { Probot } from 'probot';
+import { receiveDelivery, type AppDeps } from '../../src/app/app.js';
+import { createWebhookReceiver } from '../../src/app/webhook-receiver.js';
 import { AppOctokit } from '../../src/github/octokit.js';
-import { startCheckRunOutbox, type CheckRunOutbox } from '../../src/github/check-run-outbox.js';
+import { installationAuth, startCheckRunOutbox, type CheckRunOutbox } from '../../src/github/check-run-outbox.js';
+import type { Octokit } from '../../src/github/types.js';
 import type { GateName } from '../../src/gates/types.js';
 import type { Job } from '../../src/queue/job.js';
 import type { JobQueue } from '../../src/queue/types.js';
@@ -47,7 +49,7 @@ async function until(predicate: () => boolean): Promise<void> {
   expect(predicate()).toBe(true);
 }
 
-describe('qualityGatesApp', () => {
+describe('receiveDelivery behind the webhook route', () => {
   let github: FakeGitHub;
   let server: Server;
   let url: string;
@@ -59,8 +61,16 @@ describe('qualityGatesApp', () => {
     checkRuns = startCheckRunOutbox();
     github = await startFakeGitHub();
     const probot = new Probot({ appId: 1, privateKey: throwawayKey(), secret: WEBHOOK_SECRET, baseUrl: `http://${github.host}/api/v3`, Octokit: AppOctokit, logLevel: 'fatal' });
-    const middleware = await createNodeMiddleware(qualityGatesApp({ queue: mem.queue, pendingCheckRuns: pending, newId: () => `job-${String(++ids)}`, checkRuns }), { probot });
-    server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    const app = (await probot.auth()) as unknown as Octokit;
+    const deps: AppDeps = {
+      queue: mem.queue,
+      pendingCheckRuns: pending,
+      newId: () => `job-${String(++ids)}`,
+      checkRuns,
+      installation: (id) => ({ auth: () => installationAuth(app, id), octokit: async () => (await probot.auth(id)) as unknown as Octokit }),
+    };
+    const receiver = createWebhookReceiver({ secret: WEBHOOK_SECRET, receive: (event, log) => receiveDelivery(event, deps, log), log: probot.log });
+    server = createServer((req, res) => void receiver(req, res).then((handled) => handled || res.writeHead(404).end()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
   });

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { GitHubClient } from '../../src/github/client.js';
@@ -19,6 +19,11 @@ function annotation(i: number) {
 
 beforeAll(() => {
   nock.disableNetConnect();
+});
+// Jest runs other test files in the same worker process, where nock's hold on `http` would remain.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
 });
 afterEach(() => {
   const pending = nock.pendingMocks();

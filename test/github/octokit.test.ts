@@ -29,4 +29,13 @@ describe('AppOctokit', () => {
     await installationAuth((await probot.auth(8)) as unknown as Octokit);
     expect(github.requestsTo('POST', /^\/app\/installations\/8\/access_tokens$/)).toHaveLength(1);
   });
+
+  it('gets an installation token through the app\'s own Octokit, from the same cache and host', async () => {
+    const app = (await probot.auth()) as unknown as Octokit;
+    const auth = await installationAuth(app, 9);
+    expect(auth).toMatchObject({ baseUrl: `http://${github.host}/api/v3`, token: 'ghs_fake_9' });
+    await (((await probot.auth(9)) as unknown as Octokit).rest.checks.create({ owner: 'o', repo: 'r', name: 'x', head_sha: 'b'.repeat(40) }));
+    await installationAuth(app, 9);
+    expect(github.requestsTo('POST', /^\/app\/installations\/9\/access_tokens$/)).toHaveLength(1);
+  });
 });
