@@ -114,7 +114,7 @@ export function createMetrics(options: { queue?: JobCountsSource; defaultMetrics
     gateDuration,
     webhookAck: new Histogram({
       name: `${METRIC_PREFIX}webhook_ack_seconds`,
-      help: 'Time from webhook received to answered.',
+      help: 'Time from webhook received to answered, by event (other: not one the app handles) and HTTP status.',
       labelNames: ['event', 'status'] as const,
       buckets: WEBHOOK_ACK_BUCKETS,
       registers,

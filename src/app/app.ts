@@ -36,8 +36,6 @@ export interface AppDeps {
   queue: JobQueue;
   /** Check runs being created per job id, for in-process workers (see `PipelineDeps.pendingCheckRuns`). */
   pendingCheckRuns: Map<string, Promise<Partial<Record<GateName, number>>>>;
-  /** Called with the time from receipt to acknowledgement of each stored job (metrics). */
-  onAcknowledged?(event: string, seconds: number): void;
   /** Makes job ids (tests pass a counter). */
   newId?: () => string;
   /** Creates the `queued` check runs off the event loop that answers webhooks. */
@@ -167,8 +165,7 @@ function afterAnswer<T>(task: () => Promise<T>): Promise<T> {
  * @param log The delivery's logger.
  */
 export function receiveDelivery(event: WebhookEvent, deps: AppDeps, log: Logger): Promise<void> {
-  const receivedAt = Date.now();
-  const plan = planEvent(event, deps.newId ?? randomUUID, receivedAt);
+  const plan = planEvent(event, deps.newId ?? randomUUID, Date.now());
   if (plan.kind === 'ignored') {
     log.debug({ reason: plan.reason }, 'event ignored');
     return Promise.resolve();
@@ -177,12 +174,11 @@ export function receiveDelivery(event: WebhookEvent, deps: AppDeps, log: Logger)
     log.warn({ reason: plan.reason }, 'malformed payload');
     return Promise.reject(new WebhookError(`Malformed ${event.name} payload: ${plan.reason}`, 422));
   }
-  return storeAndFollowUp(plan, event.name, receivedAt, deps, withFields(log, { jobId: plan.job.id }));
+  return storeAndFollowUp(plan, deps, withFields(log, { jobId: plan.job.id }));
 }
 
-async function storeAndFollowUp(plan: JobPlan, eventName: string, receivedAt: number, deps: AppDeps, log: Logger): Promise<void> {
+async function storeAndFollowUp(plan: JobPlan, deps: AppDeps, log: Logger): Promise<void> {
   const { job, duplicate } = await store(plan, deps, log);
-  deps.onAcknowledged?.(eventName, (Date.now() - receivedAt) / 1000);
   if (duplicate) {
     log.info({ existing: job.id }, 'duplicate delivery: already stored');
     return;

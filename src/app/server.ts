@@ -14,7 +14,7 @@ import { createProbot, run, type Probot } from 'probot';
 import { AppOctokit } from '../github/octokit.js';
 import type { GateName } from '../gates/types.js';
 import type { Octokit } from '../github/types.js';
-import { receiveDelivery, type AppDeps } from './app.js';
+import { HANDLED_EVENTS, receiveDelivery, type AppDeps } from './app.js';
 import { createWebhookReceiver } from './webhook-receiver.js';
 import { installationAuth, RequestGauge, startCheckRunOutbox, type CheckRunOutbox } from '../github/check-run-outbox.js';
 import { createRoutes } from './routes.js';
@@ -92,7 +92,6 @@ async function buildHandler(
     queue: runtime.queued.queue,
     pendingCheckRuns,
     checkRuns,
-    onAcknowledged: (event, seconds) => runtime.metrics.webhookAck.observe({ event, status: '200' }, seconds),
     installation: (installationId) => ({
       auth: () => installationAuth(app, installationId),
       octokit: async () => (await probot.auth(installationId)) as unknown as Octokit,
@@ -102,6 +101,8 @@ async function buildHandler(
     secret: env.WEBHOOK_SECRET ?? '',
     receive: (event, log) => receiveDelivery(event, deps, log),
     log: probot.log,
+    events: HANDLED_EVENTS,
+    onAnswered: (event, status, seconds) => runtime.metrics.webhookAck.observe({ event, status: String(status) }, seconds),
     ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
   });
   return async (req: IncomingMessage, res: ServerResponse) => {

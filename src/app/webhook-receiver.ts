@@ -47,6 +47,14 @@ export interface WebhookReceiverOptions {
   maxBodyBytes?: number;
   /** Answer 503 if the delivery is not stored by then (default {@link ANSWER_WITHIN_MS}). */
   answerWithinMs?: number;
+  /**
+   * Called once per answer on the webhook path, with the time from the request's arrival (metrics).
+   * `event` is one of `events` or `other`: the header is the sender's to choose, and a metric label
+   * must not take unbounded values.
+   */
+  onAnswered?(event: string, status: number, seconds: number): void;
+  /** The event names reported as themselves to `onAnswered`. */
+  events?: readonly string[];
 }
 
 /** A request answered with `status` before it reached the app. */
@@ -135,8 +143,14 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 export function createWebhookReceiver(options: WebhookReceiverOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const route = pathOf(options.path ?? DEFAULT_WEBHOOK_PATH);
+  const known = new Set(options.events ?? []);
   return async (req, res) => {
     if (pathOf(req.url) !== route) return false;
+    const arrived = performance.now();
+    res.once('finish', () => {
+      const event = header(req, 'x-github-event') ?? '';
+      options.onAnswered?.(known.has(event) ? event : 'other', res.statusCode, (performance.now() - arrived) / 1000);
+    });
     if (req.method !== 'POST') {
       refusal(res, 404, `Unknown route: ${String(req.method)} ${route}`);
       return true;

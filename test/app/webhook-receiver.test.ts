@@ -14,6 +14,7 @@ interface Recorder {
   events: WebhookEvent[];
   lines: { obj: object; msg?: string }[];
   next: (event: WebhookEvent) => Promise<void>;
+  answers: [string, number][];
 }
 
 /** Raw POST, for headers `deliver` always sets. */
@@ -32,7 +33,7 @@ function post(url: string, path: string, headers: Record<string, string>, body: 
 describe('createWebhookReceiver', () => {
   let server: Server;
   let url: string;
-  const recorder: Recorder = { events: [], lines: [], next: () => Promise.resolve() };
+  const recorder: Recorder = { events: [], lines: [], next: () => Promise.resolve(), answers: [] };
   beforeAll(async () => {
     const log: Logger = {
       info: (obj, msg) => recorder.lines.push({ obj, ...(msg === undefined ? {} : { msg }) }),
@@ -44,6 +45,11 @@ describe('createWebhookReceiver', () => {
       log,
       maxBodyBytes: 64 * 1024,
       answerWithinMs: 300,
+      events: ['pull_request', 'push'],
+      onAnswered: (event, status, seconds) => {
+        expect(seconds).toBeGreaterThanOrEqual(0);
+        recorder.answers.push([event, status]);
+      },
       receive: (event, eventLog) => {
         recorder.events.push(event);
         eventLog.info({ seen: true }, 'received');
@@ -61,6 +67,7 @@ describe('createWebhookReceiver', () => {
   beforeEach(() => {
     recorder.events = [];
     recorder.lines = [];
+    recorder.answers = [];
     recorder.next = () => Promise.resolve();
   });
 
@@ -153,5 +160,17 @@ describe('createWebhookReceiver', () => {
     const answer = await deliver(url, 'push', { ref: 'x' }, SECRET);
     expect(answer.status).toBe(503);
     expect(answer.body).toContain('redeliver');
+  });
+
+  it('reports every answer with its status, naming only the events it knows (a header cannot grow the metric labels)', async () => {
+    await deliver(url, 'pull_request', { action: 'opened' }, SECRET);
+    await deliver(url, 'push', { ref: 'x' }, SECRET, { signature: 'sha256=00' });
+    await deliver(url, 'random-event-name-1234', { a: 1 }, SECRET);
+    for (let i = 0; i < 50 && recorder.answers.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(recorder.answers).toEqual([
+      ['pull_request', 200],
+      ['push', 400],
+      ['other', 200],
+    ]);
   });
 });

@@ -73,6 +73,10 @@ describe('deliveries the app refuses or ignores', () => {
   it('serves Prometheus metrics', async () => {
     const response = await fetch(`${e2e.app.url}/metrics`);
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('quality_gates_jobs');
+    const text = await response.text();
+    expect(text).toContain('quality_gates_jobs');
+    // The forged delivery above is counted by its answer, so a wrong WEBHOOK_SECRET shows on a dashboard.
+    expect(text).toMatch(/quality_gates_webhook_ack_seconds_count\{event="pull_request",status="400"\} [1-9]/);
+    expect(text).toMatch(/quality_gates_webhook_ack_seconds_count\{event="other",status="200"\} 1/);
   });
 });
