@@ -5,7 +5,11 @@
  * (started like `probot run`) gives the floor Probot itself sets. Everything is on loopback; the app
  * runs as `npm start` runs it, with `QG_WORKERS=0` so that no gate competes for the CPU. Each server
  * is measured {@link ROUNDS} times, taking turns; the table gives the median of the rounds' figures
- * (one run swings by ±30 % on a small shared machine).
+ * (one run swings by ±30 % on a small shared machine). The fake GitHub runs in its own process at nice 10,
+ * as in `bench/webhook-ack.ts`: it stands in for a remote service, and serving the app's check-run
+ * requests on the sender's event loop would delay the sender's reading of the app's answers. The time
+ * to `queued` is read after each phase from the check runs' `started_at`, so no polling competes with
+ * the measurement.
  *
  * `node --import ./bin/register.js bench/app.ts` (or `npm run bench app`).
  * @module
@@ -18,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from 'probot';
 import { APP_ROOT } from '../src/paths.js';
-import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.js';
+import { FAKE_GITHUB_NICE, spawnRole } from './webhook-ack.js';
 import { throwawayKey } from '../test/support/app-process.js';
 import { pullRequestPayload } from '../test/support/webhooks.js';
 
@@ -32,12 +36,26 @@ const BURST = 100;
 const WARMUP = 30;
 /** Rounds per server (`BENCH_ROUNDS`, default 3). */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+/** A fake GitHub in its own process. */
+interface GitHubProcess {
+  /** `host:port`, for GHE_HOST. */
+  host: string;
+  child: ChildProcess;
+}
+
 /** How long to wait for the last check runs to appear. */
 const QUEUED_TIMEOUT_MS = 30_000;
 
 interface Sample {
   ackMs: number;
   queuedMs?: number;
+}
+
+/** One delivery sent: its head sha, when (wall clock, as the fake's `started_at`), and its ack time. */
+interface Sent {
+  sha: string;
+  sentAtWall: number;
+  ackMs: number;
 }
 
 function percentile(values: number[], p: number): number {
@@ -65,7 +83,7 @@ async function waitForPort(child: ChildProcess, pattern: RegExp): Promise<number
   });
 }
 
-function serverEnv(github: FakeGitHub, dataDir: string, port: number): NodeJS.ProcessEnv {
+function serverEnv(github: GitHubProcess, dataDir: string, port: number): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -85,13 +103,13 @@ function serverEnv(github: FakeGitHub, dataDir: string, port: number): NodeJS.Pr
   };
 }
 
-async function startOurs(github: FakeGitHub, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+async function startOurs(github: GitHubProcess, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(APP_ROOT, 'bin', 'quality-gates.js'), 'serve'], { env: serverEnv(github, dataDir, 0), stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await waitForPort(child, /"port":(\d+)[^\n]*quality-gates listening/);
   return { url: `http://127.0.0.1:${String(port)}`, child };
 }
 
-async function startBaseline(github: FakeGitHub, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+async function startBaseline(github: GitHubProcess, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const port = 30_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, ['--import', path.join(APP_ROOT, 'bin', 'register.js'), fileURLToPath(import.meta.url), '--serve-baseline'], {
     env: serverEnv(github, dataDir, port),
@@ -102,11 +120,12 @@ async function startBaseline(github: FakeGitHub, dataDir: string): Promise<{ url
 }
 
 /** Sends one signed pull_request delivery for a fresh head sha; resolves with the ack time and the send time. */
-async function send(url: string, number: number): Promise<{ sha: string; sentAt: number; ackMs: number }> {
+async function send(url: string, number: number): Promise<Sent> {
   const sha = createHmac('sha1', 'bench').update(`${String(number)}-${randomUUID()}`).digest('hex');
   const payload = pullRequestPayload({ owner: 'bench', repo: 'app', number, sha, baseSha: '0'.repeat(40) });
   const body = JSON.stringify(payload);
   const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  const sentAtWall = Date.now();
   const sentAt = performance.now();
   const response = await fetch(`${url}/api/github/webhooks`, {
     method: 'POST',
@@ -115,53 +134,49 @@ async function send(url: string, number: number): Promise<{ sha: string; sentAt:
   });
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`delivery answered ${String(response.status)}`);
-  return { sha, sentAt, ackMs: performance.now() - sentAt };
+  return { sha, sentAtWall, ackMs: performance.now() - sentAt };
 }
 
-/** The time the third check run of `sha` was created, relative to `sentAt` (performance clock). */
-async function queuedAfter(github: FakeGitHub, sha: string, sentAt: number, offset: number): Promise<number | undefined> {
+/** Time from sending to the third check run's creation (its `started_at` on the fake), read once the phase is over. */
+async function queuedAfter(github: GitHubProcess, sent: Sent): Promise<number | undefined> {
   const deadline = Date.now() + QUEUED_TIMEOUT_MS;
   for (;;) {
-    const runs = github.runsFor(sha);
-    if (runs.length >= 3) return Math.max(...runs.map((r) => r.created_at)) - offset - sentAt;
+    const response = await fetch(`http://${github.host}/api/v3/repos/bench/app/commits/${sent.sha}/check-runs`, { headers: { authorization: 'token bench' } });
+    const { check_runs: runs } = (await response.json()) as { check_runs: { started_at: string }[] };
+    if (runs.length >= 3) return Math.max(...runs.map((r) => Date.parse(r.started_at))) - sent.sentAtWall;
     if (Date.now() > deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The phase's samples: ack times, and — for the app, after the phase — the time to `queued`. */
+async function samples(sent: Sent[], github: GitHubProcess | undefined): Promise<Sample[]> {
+  const out: Sample[] = [];
+  for (const one of sent) {
+    const queuedMs = github ? await queuedAfter(github, one) : undefined;
+    out.push({ ackMs: one.ackMs, ...(queuedMs !== undefined ? { queuedMs } : {}) });
+  }
+  return out;
 }
 
 let counter = 1;
 
-async function steady(url: string, github: FakeGitHub | undefined): Promise<Sample[]> {
+async function steady(url: string, github: GitHubProcess | undefined): Promise<Sample[]> {
   const interval = 1000 / STEADY_RATE;
   const total = STEADY_RATE * STEADY_SECONDS;
   const start = performance.now();
-  const pending: Promise<Sample>[] = [];
-  // Date.now() − performance.now(): maps the fake's wall-clock stamps onto the performance clock.
-  const offset = Date.now() - performance.now();
+  const pending: Promise<Sent>[] = [];
   for (let i = 0; i < total; i++) {
     const due = start + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(
-      send(url, counter++).then(async ({ sha, sentAt, ackMs }) => {
-        const queuedMs = github ? await queuedAfter(github, sha, sentAt, offset) : undefined;
-        return { ackMs, ...(queuedMs !== undefined ? { queuedMs } : {}) };
-      }),
-    );
+    pending.push(send(url, counter++));
   }
-  return Promise.all(pending);
+  return samples(await Promise.all(pending), github);
 }
 
-async function burst(url: string, github: FakeGitHub | undefined): Promise<Sample[]> {
-  const offset = Date.now() - performance.now();
-  return Promise.all(
-    Array.from({ length: BURST }, () =>
-      send(url, counter++).then(async ({ sha, sentAt, ackMs }) => {
-        const queuedMs = github ? await queuedAfter(github, sha, sentAt, offset) : undefined;
-        return { ackMs, ...(queuedMs !== undefined ? { queuedMs } : {}) };
-      }),
-    ),
-  );
+async function burst(url: string, github: GitHubProcess | undefined): Promise<Sample[]> {
+  return samples(await Promise.all(Array.from({ length: BURST }, () => send(url, counter++))), github);
 }
 
 /** One table row: each percentile is the median over the rounds of that round's percentile. */
@@ -175,8 +190,10 @@ function row(name: string, rounds: Sample[][]): string {
   return `| ${name} | ${String(rounds.reduce((n, samples) => n + samples.length, 0))} | ${fmt(per((x) => percentile(acks(x), 50)))} | ${fmt(per((x) => percentile(acks(x), 99)))} | ${fmt(per((x) => percentile(queued(x), 50)))} | ${fmt(per((x) => percentile(queued(x), 99)))} | ${ackP99s} |`;
 }
 
-async function measure(start: (github: FakeGitHub, dataDir: string) => Promise<{ url: string; child: ChildProcess }>, withChecks: boolean) {
-  const github = await startFakeGitHub();
+async function measure(start: (github: GitHubProcess, dataDir: string) => Promise<{ url: string; child: ChildProcess }>, withChecks: boolean) {
+  const fake = await spawnRole('fake-github');
+  if (fake.child.pid !== undefined) os.setPriority(fake.child.pid, FAKE_GITHUB_NICE);
+  const github: GitHubProcess = { host: `127.0.0.1:${String(fake.port)}`, child: fake.child };
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'qg-bench-app-'));
   const server = await start(github, dataDir);
   try {
@@ -188,7 +205,8 @@ async function measure(start: (github: FakeGitHub, dataDir: string) => Promise<{
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((resolve) => server.child.once('exit', resolve));
-    await github.close();
+    github.child.kill('SIGTERM');
+    await new Promise((resolve) => github.child.once('exit', resolve));
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -287,6 +287,7 @@ export class FakeGitHub {
       external_id: run.external_id,
       status: run.status,
       conclusion: run.conclusion,
+      started_at: new Date(run.created_at).toISOString(),
       output: { ...run.output, annotations_count: run.annotations.length },
       app: { id: 1 },
       pull_requests: [],
