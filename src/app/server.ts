@@ -23,6 +23,8 @@ import { markDeployment } from './deployment-callback.js';
 import { hookDeliveriesApi } from '../github/deliveries.js';
 import { redeliverMissedDeliveries } from '../queue/redeliver.js';
 import { closeOnSignals } from './signals.js';
+import { startWebhookProxy } from './webhook-proxy.js';
+import { DEFAULT_WEBHOOK_PATH } from './webhook-receiver.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -117,6 +119,13 @@ async function buildHandler(
   };
 }
 
+/** The address this process reaches its own server on: `HOST`, unless that is a wildcard. */
+function loopbackHost(host: string | undefined): string {
+  if (host === undefined || host === '' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** How far back missed deliveries are looked for: GitHub keeps the delivery log for 3 days. */
 export const REDELIVERY_WINDOW_MS = 3 * 24 * 3600 * 1000;
 
@@ -163,9 +172,13 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   probot.log.info({ port, store: runtime.queued.backend }, `quality-gates listening on port ${String(port)}`);
   if (env.QG_WORKERS !== '0') runtime.startWorkers();
   if (env.QG_REDELIVER !== '0') void catchUp(probot, runtime);
+  const proxy = env.WEBHOOK_PROXY_URL
+    ? await startWebhookProxy({ source: env.WEBHOOK_PROXY_URL, target: `http://${loopbackHost(env.HOST)}:${String(port)}${env.WEBHOOK_PATH ?? DEFAULT_WEBHOOK_PATH}`, log: probot.log })
+    : undefined;
   const running = {
     port,
     async close() {
+      await proxy?.close();
       await closeHttp(server);
       await checkRuns.close();
       await runtime.close();
