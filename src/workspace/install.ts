@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS } from '../sandbox/index.js';
 import type { Sandbox, SandboxLimits, SandboxMount } from '../sandbox/types.js';
 import type { DependencyCache } from './cache.js';
 import { pathExists } from './files.js';
+import { installCommand, packageManagerNeeded, writeLauncher, type PackageManagerNeed } from './package-manager.js';
 
 /** npm's lockfiles, in the order npm itself prefers them. */
 const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
@@ -30,6 +31,17 @@ const LEGACY_PEER_DEPS = '--legacy-peer-deps';
 
 /** Flags that keep npm quiet and off services the sandbox has no business calling. */
 const NPM_FLAGS = '--no-audit --no-fund --no-update-notifier';
+
+/**
+ * The app's extra TLS roots (`NODE_EXTRA_CA_CERTS`), for the install phase: behind a TLS-inspecting
+ * proxy or a private registry npm must trust the same certificates as the app. A path to public
+ * certificates, not a secret; proxy URLs are not passed on (they may carry credentials, and install
+ * scripts of dependencies run in there).
+ * @param env The app's environment.
+ */
+export function trustEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS } : {};
+}
 
 /** Options of {@link installDependencies}. */
 export interface InstallOptions {
@@ -71,6 +83,7 @@ interface PackageJson {
   optionalDependencies?: Record<string, string>;
   scripts?: Record<string, string>;
   workspaces?: unknown;
+  packageManager?: unknown;
 }
 
 async function readOptional(file: string): Promise<string | undefined> {
@@ -97,8 +110,11 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `package.json is not valid JSON: ${(error as Error).message}` });
   }
   const declared = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].some((deps) => Object.keys(deps ?? {}).length > 0);
-  // A configured install command runs even without declared dependencies (it may build or fetch them).
-  if (options.command === undefined && (manifest === undefined || !declared)) {
+  const manager = manifest === undefined ? undefined : await packageManagerNeeded(options.dir, pkg);
+  const need = manager !== undefined && 'name' in manager ? manager : undefined;
+  // A configured install command runs even without declared dependencies (it may build or fetch them),
+  // and so does one for a package manager the scripts call.
+  if (options.command === undefined && need === undefined && (manifest === undefined || !declared)) {
     return done({ ok: true, cached: false, tool: 'none', mounts: [], output: '' });
   }
 
@@ -112,7 +128,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     }
   }
   const command = options.command ?? (lockfile ? `npm ci ${NPM_FLAGS}` : `npm install ${NPM_FLAGS}`);
-  const key = options.cache.key(['npm', lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command]);
+  const key = options.cache.key(['npm', lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command, need === undefined ? '-' : `${need.pkg}@${need.version}`]);
   const nodeModules = path.join(options.dir, 'node_modules');
   const mountOf = (source: string): SandboxMount[] => [{ source, target: nodeModules, readOnly: true }];
   const useCache = cacheable(pkg);
@@ -132,7 +148,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
       cwd: options.dir,
       workspace: options.dir,
       network: true,
-      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development' },
+      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development', ...trustEnvironment() },
       signal: options.signal,
       limits: options.limits,
     });
@@ -150,6 +166,15 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     const why = describeSandboxFailure(result, { ...DEFAULT_LIMITS, ...options.limits }) ?? '';
     return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });
   }
+  if (manager !== undefined && 'unsupported' in manager) {
+    options.log?.warn({ packageManager: manager.unsupported }, 'package manager not provided');
+    output += `\nquality-gates: package.json asks for ${manager.unsupported}; ${manager.advice}.\n`;
+  }
+  if (need !== undefined) {
+    const provided = await providePackageManager(options.dir, need, install);
+    output += provided.output;
+    if (!provided.ok) return done({ ok: false, cached: false, tool: 'npm', mounts: [], output });
+  }
   if (!useCache || !(await pathExists(nodeModules))) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
   try {
     const entry = await options.cache.commit(key, nodeModules);
@@ -159,4 +184,23 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     options.log?.warn({ key, err: error }, 'could not store dependencies in the cache');
     return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
   }
+}
+
+/** Installs the package manager the scripts call and its launcher (see `package-manager.ts`). */
+async function providePackageManager(
+  dir: string,
+  need: PackageManagerNeed,
+  install: (argv: string) => ReturnType<Sandbox['run']>,
+): Promise<{ ok: boolean; output: string }> {
+  const command = installCommand(need, NPM_FLAGS);
+  const result = await install(command);
+  if (result.exitCode !== 0) {
+    return { ok: false, output: `\nquality-gates could not install ${need.name} (needed because of ${need.reason}): \`${command}\` failed (exit ${String(result.exitCode ?? result.signal)})\n${result.stdout}${result.stderr}` };
+  }
+  try {
+    await writeLauncher(dir, need);
+  } catch (error) {
+    return { ok: false, output: `\nquality-gates could not set up ${need.name}: ${(error as Error).message}\n` };
+  }
+  return { ok: true, output: `\nquality-gates: ${need.pkg}@${need.version} installed for the repository's scripts (${need.reason}).\n` };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createSandbox, DEFAULT_LIMITS, DirectSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { DependencyCache } from '../../src/workspace/cache.js';
-import { installDependencies } from '../../src/workspace/install.js';
+import { installDependencies, trustEnvironment } from '../../src/workspace/install.js';
 import { createWorkspace } from '../../src/workspace/workspace.js';
 import { chownTree } from '../sandbox/helpers.js';
 
@@ -165,7 +165,6 @@ describe('installDependencies with a configured command', () => {
     };
     const dir = await mkdtemp(path.join(root, 'pnpm-'));
     await writeFile(path.join(dir, 'package.json'), JSON.stringify({ devDependencies: { unbuild: '^3.6.1', typescript: '^6.0.2' } }));
-    await writeFile(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
     const result = await installDependencies({ dir, sandbox: fake, cache: new DependencyCache(path.join(dir, 'cache')) });
     expect(result.ok).toBe(true);
     expect(commands).toEqual([
@@ -173,5 +172,58 @@ describe('installDependencies with a configured command', () => {
       'sh -c npm install --no-audit --no-fund --no-update-notifier --legacy-peer-deps',
     ]);
   });
-});
 
+  // These fetch pnpm and Yarn from the public npm registry through the sandbox. Where the registry cannot
+  // be reached from there (no network, or TLS interception the sandbox's npm does not trust), the install
+  // must fail clearly instead; that is what gets checked then.
+  const REGISTRY_UNREACHABLE = /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET/;
+
+  it('installs the pnpm package.json names, so a test script calling pnpm runs offline, from the cache too', async () => {
+    const cache = new DependencyCache(path.join(root, 'cache-pnpm'));
+    const repo = {
+      'package.json': { ...isNumberRepo['package.json'], packageManager: 'pnpm@9.15.9', scripts: { test: 'pnpm run unit', unit: "node -e \"console.log('unit', require('is-number')(4), process.env.npm_config_user_agent)\"" } },
+      'package-lock.json': IS_NUMBER_LOCK,
+    };
+    const first = await checkout(repo);
+    const cold = await installDependencies({ dir: first.dir, sandbox, cache });
+    if (!cold.ok && REGISTRY_UNREACHABLE.test(cold.output)) {
+      expect(cold.output).toContain('quality-gates could not install pnpm (needed because of packageManager in package.json)');
+      return;
+    }
+    expect(cold).toMatchObject({ ok: true, cached: false });
+    expect(cold.output).toContain('pnpm@9.15.9 installed for the repository\'s scripts (packageManager in package.json)');
+    const second = await checkout(repo);
+    const warm = await installDependencies({ dir: second.dir, sandbox, cache });
+    expect(warm).toMatchObject({ ok: true, cached: true });
+    const test = await sandbox.run({ argv: ['npm', 'test'], cwd: second.dir, workspace: second.dir, mounts: warm.mounts, network: false });
+    expect(test.exitCode).toBe(0);
+    expect(test.stdout).toMatch(/unit true pnpm\/9\.15\.9/);
+  }, 240_000);
+
+  it('installs Yarn 1 for a yarn.lock repository whose script calls yarn, even without dependencies', async () => {
+    const workspace = await checkout({ 'package.json': { name: 'yarny', version: '1.0.0', scripts: { test: 'yarn unit', unit: 'node -e "console.log(process.env.npm_config_user_agent)"' } }, 'yarn.lock': '# yarn lockfile v1\n' });
+    const result = await installDependencies({ dir: workspace.dir, sandbox, cache: new DependencyCache(path.join(root, 'cache-yarn')) });
+    if (!result.ok && REGISTRY_UNREACHABLE.test(result.output)) {
+      expect(result.output).toContain('quality-gates could not install yarn (needed because of yarn.lock)');
+      return;
+    }
+    expect(result).toMatchObject({ ok: true, tool: 'npm' });
+    expect(result.output).toMatch(/yarn@\^1 installed .*\(yarn\.lock\)/);
+    const test = await sandbox.run({ argv: ['npm', 'test'], cwd: workspace.dir, workspace: workspace.dir, mounts: result.mounts, network: false });
+    expect(test.exitCode).toBe(0);
+    expect(test.stdout).toMatch(/yarn\/1\.\d+\.\d+/);
+  }, 240_000);
+
+  it('says what it cannot provide for Yarn Berry, and installs the dependencies anyway', async () => {
+    const workspace = await checkout({ ...isNumberRepo, 'package.json': { ...isNumberRepo['package.json'], packageManager: 'yarn@4.5.0' } });
+    const result = await installDependencies({ dir: workspace.dir, sandbox, cache: new DependencyCache(path.join(root, 'cache-berry')) });
+    expect(result).toMatchObject({ ok: true });
+    expect(result.output).toContain('package.json asks for yarn@4.5.0 (Yarn Berry)');
+    expect(result.output).toContain('coverage.command');
+  });
+
+  it('passes the app\'s extra TLS roots to the install, and nothing else of its environment', () => {
+    expect(trustEnvironment({ NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/corp.pem', HTTPS_PROXY: 'http://user:secret@proxy:3128', GITHUB_TOKEN: 'x' })).toEqual({ NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/corp.pem' });
+    expect(trustEnvironment({})).toEqual({});
+  });
+});

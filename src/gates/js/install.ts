@@ -8,16 +8,25 @@ import type { Config } from '../../config/schema.js';
 import { limitsFromConfig } from '../../sandbox/index.js';
 import { DependencyCache } from '../../workspace/cache.js';
 import { installDependencies } from '../../workspace/install.js';
+import { packageManagerNeeded } from '../../workspace/package-manager.js';
 import type { DependencyInstall, GateContext, InstallOutcome } from '../types.js';
 import { isJavaScriptRepo } from './detect.js';
 import { hasAnyDependency, readPackageJson } from './package.js';
 
-/** `npm ci` with a lockfile, else `npm install` (or `coverage.install`), cached by the lockfile's hash. */
+/**
+ * `npm ci` with a lockfile, else `npm install` (or `coverage.install`), cached by the lockfile's hash;
+ * plus pnpm or Yarn when the scripts need them (`workspace/package-manager.ts`).
+ */
 export const npmInstall: DependencyInstall = {
   key: 'npm',
   async needed(dir: string, config: Config): Promise<boolean> {
     if (!(await isJavaScriptRepo(dir, config))) return false;
-    return config.coverage.install !== undefined || hasAnyDependency(await readPackageJson(dir));
+    if (config.coverage.install !== undefined) return true;
+    const pkg = await readPackageJson(dir);
+    if (hasAnyDependency(pkg)) return true;
+    // A script that calls pnpm or yarn needs it installed, even in a package without dependencies.
+    const manager = pkg === undefined ? undefined : await packageManagerNeeded(dir, pkg);
+    return manager !== undefined && 'name' in manager;
   },
   async run(ctx: GateContext): Promise<InstallOutcome> {
     const result = await installDependencies({

@@ -17,6 +17,8 @@ export interface PackageJson {
   devDependencies?: Record<string, string>;
   /** Optional dependencies. */
   optionalDependencies?: Record<string, string>;
+  /** The package manager the project uses (`pnpm@9.15.9`). */
+  packageManager?: unknown;
   /** CommonJS entry point. */
   main?: string;
   /** Bundler ESM entry point. */
