@@ -45,7 +45,7 @@ export interface Malformed {
 /** What one delivery becomes. */
 export type EventPlan = JobPlan | Ignored | Malformed;
 
-/** One delivery as Probot hands it over. */
+/** One verified delivery, as the webhook route hands it over. */
 export interface WebhookEvent {
   /** `X-GitHub-Event`. */
   name: string;
