@@ -5,6 +5,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../http-body.js';
 import { AGENT_CALLBACK_PATH, handleAgentCallback } from '../deploy/callback.js';
 import type { Logger } from '../gates/types.js';
 import { CONFIG_DOCS_PATH } from '../pipeline/report.js';
@@ -54,18 +55,6 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promis
 function send(res: ServerResponse, status: number, body: string, type = 'application/json'): true {
   res.writeHead(status, { 'content-type': type }).end(body);
   return true;
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > max) return undefined;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function callback(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<true> {

@@ -15,7 +15,7 @@ import { AppOctokit } from '../github/octokit.js';
 import type { GateName } from '../gates/types.js';
 import type { Octokit } from '../github/types.js';
 import { HANDLED_EVENTS, receiveDelivery, type AppDeps } from './app.js';
-import { createWebhookReceiver } from './webhook-receiver.js';
+import { createWebhookReceiver, DEFAULT_WEBHOOK_PATH } from './webhook-receiver.js';
 import { installationAuth, RequestGauge, startCheckRunOutbox, type CheckRunOutbox } from '../github/check-run-outbox.js';
 import { createRoutes } from './routes.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -24,7 +24,6 @@ import { hookDeliveriesApi } from '../github/deliveries.js';
 import { redeliverMissedDeliveries } from '../queue/redeliver.js';
 import { closeOnSignals } from './signals.js';
 import { startWebhookProxy } from './webhook-proxy.js';
-import { DEFAULT_WEBHOOK_PATH } from './webhook-receiver.js';
 
 /** A running server. */
 export interface RunningServer {

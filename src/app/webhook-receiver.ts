@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify } from '@octokit/webhooks-methods';
+import { readBody } from '../http-body.js';
 import type { Logger } from '../gates/types.js';
 import type { WebhookEvent } from './events.js';
 import { WebhookError, withFields } from './app.js';
@@ -78,27 +79,6 @@ function pathOf(url: string | undefined): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > maxBytes) return Promise.reject(new Refused(413, `Payload larger than ${String(maxBytes)} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new Refused(413, `Payload larger than ${String(maxBytes)} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
-    req.once('error', reject);
-  });
-}
-
 function answer(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': contentType }).end(body);
@@ -116,7 +96,9 @@ async function accept(req: IncomingMessage, options: WebhookReceiverOptions, log
   const name = header(req, 'x-github-event') ?? '';
   const id = header(req, 'x-github-delivery') ?? '';
   const signature = header(req, 'x-hub-signature-256') ?? '';
-  const body = await readBody(req, options.maxBodyBytes ?? MAX_BODY_BYTES);
+  const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const body = await readBody(req, maxBytes);
+  if (body === undefined) throw new Refused(413, `Payload larger than ${String(maxBytes)} bytes`);
   const verified = body.length > 0 && (await verify(options.secret, body, signature).catch(() => false));
   if (!verified) throw new Refused(400, 'signature does not match event payload and secret');
   let payload: unknown;

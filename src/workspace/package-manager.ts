@@ -71,24 +71,21 @@ export async function packageManagerNeeded(dir: string, manifest: ManifestFields
   if (declared) {
     const [, name, major, rest] = declared;
     const version = `${major ?? ''}${rest ?? ''}`;
-    if (name === 'pnpm') return { name: 'pnpm', pkg: 'pnpm', version: rest ? version : `^${version}`, reason: 'packageManager in package.json' };
-    if (name === 'yarn') {
-      if (Number(major) >= 2) {
-        return {
-          unsupported: `yarn@${version} (Yarn Berry)`,
-          advice: 'its scripts run only after a Yarn install, which quality-gates does not do: set `coverage.command` to a command that runs without yarn, or commit a package-lock.json',
-        };
-      }
-      return { name: 'yarn', pkg: 'yarn', version: rest ? version : `^${version}`, reason: 'packageManager in package.json' };
+    if (name !== 'pnpm' && name !== 'yarn') return undefined;
+    if (name === 'yarn' && Number(major) >= 2) {
+      return {
+        unsupported: `yarn@${version} (Yarn Berry)`,
+        advice: 'its scripts run only after a Yarn install, which quality-gates does not do: set `coverage.command` to a command that runs without yarn, or commit a package-lock.json',
+      };
     }
-    return undefined;
+    // A major alone (`pnpm@9`) means that major's latest release.
+    return { name, pkg: name, version: rest ? version : `^${version}`, reason: 'packageManager in package.json' };
   }
   const pnpmLock = await readFile(path.join(dir, 'pnpm-lock.yaml'), 'utf8').catch(() => undefined);
   if (pnpmLock !== undefined) return { name: 'pnpm', pkg: 'pnpm', version: `^${pnpmMajorOf(pnpmLock)}`, reason: 'pnpm-lock.yaml' };
   if (calls(manifest.scripts, 'pnpm')) return { name: 'pnpm', pkg: 'pnpm', version: '^9', reason: 'a script calls pnpm' };
-  if ((await pathExists(path.join(dir, 'yarn.lock'))) || calls(manifest.scripts, 'yarn')) {
-    return { name: 'yarn', pkg: 'yarn', version: '^1', reason: (await pathExists(path.join(dir, 'yarn.lock'))) ? 'yarn.lock' : 'a script calls yarn' };
-  }
+  if (await pathExists(path.join(dir, 'yarn.lock'))) return { name: 'yarn', pkg: 'yarn', version: '^1', reason: 'yarn.lock' };
+  if (calls(manifest.scripts, 'yarn')) return { name: 'yarn', pkg: 'yarn', version: '^1', reason: 'a script calls yarn' };
   return undefined;
 }
 

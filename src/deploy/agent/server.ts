@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../http-body.js';
 import { spawnCapped } from '../../sandbox/spawn.js';
 import { DEFAULT_MAX_SKEW_SECONDS, verifySignedRequest } from '../signature.js';
 import { commandEnv, jobFromBody, type AgentJob } from './job.js';
@@ -58,7 +59,7 @@ export async function startDeployAgent(options: DeployAgentOptions): Promise<Dep
   });
 
   const accept = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const raw = await readBody(request);
+    const raw = await readBody(request, MAX_BODY_BYTES);
     if (raw === undefined) return reply(response, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
     const verified = verifySignedRequest(raw, request.headers, options.secret, { maxSkewSeconds: maxSkew });
     if (!verified.ok) {
@@ -114,18 +115,3 @@ function reply(response: ServerResponse, status: number, body: object): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** The body as text, or undefined when it exceeds {@link MAX_BODY_BYTES}. */
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooBig = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
