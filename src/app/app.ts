@@ -195,9 +195,12 @@ async function storeAndFollowUp(plan: JobPlan, deps: AppDeps, log: Logger): Prom
   }
 }
 
-/** Starts creating the job's `queued` check runs once the delivery is answered. */
+/**
+ * Starts creating the job's `queued` check runs once the delivery is answered and the job would
+ * survive a power cut (`JobQueue.whenDurable`).
+ */
 function startCheckRuns(job: Job, deps: AppDeps, log: Logger): Promise<Partial<Record<GateName, number>>> {
-  return afterAnswer(() => {
+  return afterAnswer(() => deps.queue.whenDurable()).then(() => {
     const access = deps.installation(job.installationId);
     return isFeatureBranchPush(job) ? createUnlessPullRequest(job, access, deps, log) : createCheckRuns(job, access.auth(), deps, log);
   });

@@ -77,8 +77,8 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
   requestTimeoutMs: 10_000,
   baseDelayMs: 500,
   maxWaitMs: 60_000,
-  maxHoldMs: 1_000,
-  quietMs: 5,
+  maxHoldMs: 250,
+  quietMs: 2,
   nice: 10,
 };
 

@@ -69,6 +69,12 @@ export interface JobQueue {
    * ones; returns the jobs that were cancelled so their check runs can be completed `cancelled`.
    */
   supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]>;
+  /**
+   * Resolves once the jobs stored so far would survive a power cut, not only a crash of the app:
+   * their `queued` check runs are created only then (a check run whose job was lost would block
+   * merges for good).
+   */
+  whenDurable(): Promise<void>;
   /** Records check-run ids created after the job was stored. */
   setCheckRunIds(jobId: string, ids: Job['checkRunIds']): Promise<void>;
   /** Starts `concurrency` workers that take jobs and call `handler`. */

@@ -17,7 +17,7 @@ import { deliver, pullRequestPayload, pushPayload } from '../support/webhooks.js
 /** A queue in memory whose store can be made to fail. */
 function memoryQueue() {
   const jobs = new Map<string, { job: Job; key: string; supersede?: string; state: string }>();
-  const state = { down: false };
+  const state = { down: false, durable: Promise.resolve() };
   const queue: JobQueue = {
     enqueue(job, options) {
       if (state.down) return Promise.reject(new Error('disk full'));
@@ -31,6 +31,7 @@ function memoryQueue() {
       for (const j of cancelled) j.state = 'cancelled';
       return Promise.resolve(cancelled.map((j) => j.job));
     },
+    whenDurable: () => state.durable,
     setCheckRunIds(id, ids) {
       const entry = jobs.get(id);
       if (entry) entry.job = { ...entry.job, checkRunIds: ids };
@@ -108,6 +109,21 @@ describe('receiveDelivery behind the webhook route', () => {
     expect((await deliver(url, 'pull_request', payload, WEBHOOK_SECRET, { id: 'dup' })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(github.runsFor('3'.repeat(40))).toHaveLength(3);
+  });
+
+  it('creates the queued check runs only once the store says the job would survive a power cut', async () => {
+    let durable: () => void = () => undefined;
+    mem.state.durable = new Promise<void>((resolve) => (durable = resolve));
+    try {
+      const payload = pullRequestPayload({ owner: 'o', repo: 'r', number: 9, sha: '9'.repeat(40), baseSha: '0'.repeat(40) });
+      expect((await deliver(url, 'pull_request', payload, WEBHOOK_SECRET)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(github.runsFor('9'.repeat(40))).toHaveLength(0);
+      durable();
+      await until(() => github.runsFor('9'.repeat(40)).length === 3);
+    } finally {
+      mem.state.durable = Promise.resolve();
+    }
   });
 
   it('answers 503 when the store cannot keep the job, so GitHub records a failed delivery', async () => {

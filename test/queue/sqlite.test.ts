@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { JobAbortedError } from '../../src/queue/abort.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import type { Job } from '../../src/queue/job.js';
@@ -224,17 +225,35 @@ describe('SQLite job queue', () => {
     expect(stored).toEqual({ status: 'fulfilled', value: { job: good, duplicate: false } });
   });
 
-  it('stores and deduplicates on the main connection when the commit thread is off', async () => {
-    const db = openDatabase(tempDir());
-    const queue = new SqliteJobQueue({ db, workerId: 'inline', tuning: tuningFrom({}, FAST), ownsDatabase: true, commitInThread: false });
-    cleanups.push(() => queue.close());
+  it('says when stored jobs are checkpointed into the database file itself, so they outlive a power cut', async () => {
+    const { queue, db } = open(tempDir());
     const job = makeJob();
-    expect(await queue.enqueue(job, { dedupKey: 'k' })).toEqual({ job, duplicate: false });
-    expect(stateOf(db, job.id).state).toBe('queued');
-    expect(await queue.enqueue(makeJob(), { dedupKey: 'k' })).toEqual({ job, duplicate: true });
+    await queue.enqueue(job, { dedupKey: job.id });
+    // What a power cut leaves is the database file plus the synced log: a copy of the file alone holds
+    // a job only once a checkpoint (which fsyncs) has moved it there.
+    const copy = path.join(tempDir(), 'copy.sqlite');
+    const inFileAlone = (id = job.id) => {
+      fs.copyFileSync(db.name, copy);
+      const reader = new Database(copy, { readonly: true });
+      try {
+        return (reader.prepare('SELECT COUNT(*) AS n FROM jobs WHERE id = ?').get(id) as { n: number }).n;
+      } catch {
+        // Not even the tables have been checkpointed yet.
+        return 0;
+      } finally {
+        reader.close();
+      }
+    };
+    await queue.whenDurable();
+    expect(inFileAlone()).toBe(1);
+    const later = makeJob();
+    await queue.enqueue(later, { dedupKey: later.id });
+    // Two callers at once: the second asks after the first question was sent, and is answered too.
+    await Promise.all([queue.whenDurable(), queue.whenDurable()]);
+    expect(inFileAlone(later.id)).toBe(1);
   });
 
-  it('stores enqueues made while a commit is out, and all of them before close returns', async () => {
+  it('stores enqueues made in later turns, and all of them before close returns', async () => {
     const { queue, db } = open(tempDir());
     const jobs = Array.from({ length: 50 }, () => makeJob());
     const first = queue.enqueue(jobs[0] as Job, { dedupKey: 'k0' });
@@ -251,7 +270,7 @@ describe('SQLite job queue', () => {
     reopened.close();
   });
 
-  it('records the check-run ids of a turn together, on the commit thread', async () => {
+  it('records the check-run ids of a turn together', async () => {
     const { queue, db } = open(tempDir());
     const jobs = [makeJob(), makeJob(), makeJob()];
     for (const job of jobs) await queue.enqueue(job, { dedupKey: job.id });

@@ -109,6 +109,14 @@ export class BullJobQueue implements JobQueue {
   }
 
   /**
+   * Redis answers once the job is in its memory; how soon that reaches its disk is Redis's own
+   * persistence setting (docs/operations.md), which nothing here can wait for.
+   */
+  whenDurable(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
    * Marks the other jobs with the key cancelled and removes the waiting ones. The marks are written
    * first, so a worker that takes one of them meanwhile skips it; running ones are aborted here at
    * once, in other processes within a third of the lease.

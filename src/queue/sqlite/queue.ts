@@ -10,7 +10,8 @@ import type { QueueTuning } from '../options.js';
 import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
 import { jobTable, type JobTable, type NewJob } from './table.js';
 import { startWorkerLoop } from './worker.js';
-import { threadWriter, type CheckRunIdsUpdate, type StoreWriter } from './commit-thread.js';
+import { startCheckpointer, type Checkpointer } from '../../store/checkpointer.js';
+import { BUSY_TIMEOUT_MS } from '../../store/database.js';
 import { JobAbortedError } from '../abort.js';
 
 /** Finished jobs are kept this long, so a late duplicate delivery is still recognised (GitHub keeps 3 days). */
@@ -31,12 +32,12 @@ export interface SqliteQueueOptions {
   ownsDatabase?: boolean;
   /** Progress and failures. */
   log?: Logger;
-  /**
-   * Make the webhook path's writes (enqueue, supersede, check-run ids) in a `worker_threads` thread
-   * on a second connection (default: true for a file), keeping them off the event loop that answers
-   * webhooks.
-   */
-  commitInThread?: boolean;
+}
+
+/** One check-run id update. */
+interface CheckRunIdsUpdate {
+  jobId: string;
+  ids: Job['checkRunIds'];
 }
 
 interface Pending extends NewJob {
@@ -51,9 +52,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly wakers = new Set<() => void>();
   private readonly workers = new Set<WorkerHandle>();
   private pending: Pending[] = [];
-  private flushing: Promise<void> | undefined;
-  private flushScheduled = false;
-  private readonly writer: StoreWriter;
+  private checkpointer: Checkpointer | undefined;
   private idUpdates: CheckRunIdsUpdate[] = [];
   private idsWritten: Promise<void> | undefined;
   private closed = false;
@@ -62,16 +61,13 @@ export class SqliteJobQueue implements JobQueue {
   /** @param options Store file, worker id and timing. */
   constructor(private readonly options: SqliteQueueOptions) {
     this.table = jobTable(options.db);
-    this.writer = (options.commitInThread ?? !options.db.memory) ? threadWriter(options.db.name) : this.inlineWriter();
     this.prune();
     this.pruner = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
   }
 
   /**
-   * Stores the job. Enqueues made in the same event-loop turn, or while the previous commit was out,
-   * are committed together: a burst of webhooks pays one fsync per group rather than one each. (Capping
-   * the group, so early deliveries of a burst are answered sooner, was measured worse: every extra
-   * group is another fsync the next group waits behind.)
+   * Stores the job. Enqueues made in the same event-loop turn are committed together, in one
+   * transaction: a burst of webhooks pays for one commit per turn rather than one each.
    */
   enqueue(job: Job, options: { dedupKey: string; supersedeKey?: string }): Promise<EnqueueResult> {
     if (this.closed) return Promise.reject(new Error('the job queue is closed: the app is shutting down'));
@@ -84,34 +80,32 @@ export class SqliteJobQueue implements JobQueue {
         resolve,
         reject,
       });
-      this.schedule();
+      if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
 
-  private schedule(): void {
-    if (this.flushScheduled || this.flushing !== undefined || this.pending.length === 0) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = undefined;
-        this.schedule();
-      });
-    });
+  /**
+   * Commits on this thread skip the fsync (store/database.ts); the checkpoint thread makes them durable
+   * against a power cut a fraction of a second later. Started with the first write, so a process that
+   * only reads (or has not received a webhook yet) does not carry the thread.
+   */
+  private checkpointing(): void {
+    if (this.checkpointer === undefined && !this.options.db.memory && !this.closed) {
+      this.checkpointer = startCheckpointer(this.options.db.name, BUSY_TIMEOUT_MS);
+    }
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    this.checkpointing();
     try {
-      // The thread's connection outlives a closed store; the queue must not.
-      if (!this.options.db.open) throw new Error('the store file is closed');
-      const results = await this.writer.commit(batch, Date.now());
+      const results = this.table.insertMany(batch, Date.now());
       batch.forEach((item, i) => item.resolve(results[i] ?? { job: item.job, duplicate: false }));
     } catch {
-      // One bad job (or a full disk, or a dead thread) rolled back the whole batch: store them one
-      // by one on this thread's connection, so only the enqueues that really fail are rejected.
+      // One bad job (or a full disk) rolled back the whole batch: store them one by one, so only the
+      // enqueues that really fail are rejected.
       for (const item of batch) this.insertAlone(item);
     }
     for (const wake of this.wakers) wake();
@@ -128,45 +122,40 @@ export class SqliteJobQueue implements JobQueue {
     }
   }
 
-  /** The same writes on this thread's connection: in-memory stores, and the fallback when the thread fails. */
-  private inlineWriter(): StoreWriter {
-    return {
-      commit: (jobs, now) => Promise.resolve(this.table.insertMany(jobs, now)),
-      cancel: (key, except, now) => Promise.resolve(this.table.cancel(key, except, now).map((row) => row.job)),
-      setCheckRunIds: (updates, now) => {
-        for (const { jobId, ids } of updates) this.table.setCheckRunIds(jobId, ids, now);
-        return Promise.resolve();
-      },
-      close: () => Promise.resolve(),
-    };
+  /** Cancels the other queued and running jobs with this key; running ones in this process are aborted now, in others at their next lease renewal. */
+  supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]> {
+    try {
+      // Most deliveries (a pull request's first) have nothing to supersede: a read answers that.
+      if (!this.table.hasSupersedable(supersedeKey, exceptJobId)) return Promise.resolve([]);
+      const cancelled = this.table.cancel(supersedeKey, exceptJobId, Date.now()).map((row) => row.job);
+      for (const job of cancelled) this.running.get(job.id)?.abort(new JobAbortedError('cancelled'));
+      return Promise.resolve(cancelled);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
-  /** Cancels the other queued and running jobs with this key; running ones in this process are aborted now, in others at their next lease renewal. */
-  async supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]> {
-    // Most deliveries (a pull request's first) have nothing to supersede: a read answers that without
-    // a round trip to the write thread.
-    if (!this.table.hasSupersedable(supersedeKey, exceptJobId)) return [];
-    const now = Date.now();
-    const cancelled = await this.writer.cancel(supersedeKey, exceptJobId, now).catch(() => this.inlineWriter().cancel(supersedeKey, exceptJobId, now));
-    for (const job of cancelled) this.running.get(job.id)?.abort(new JobAbortedError('cancelled'));
-    return cancelled;
+  /** Resolves after the next complete checkpoint (see `store/checkpointer.ts`). */
+  whenDurable(): Promise<void> {
+    this.checkpointing();
+    return this.checkpointer?.whenDurable() ?? Promise.resolve();
   }
 
   /** Records check-run ids in the stored job; the updates of one event-loop turn are written together. */
   setCheckRunIds(jobId: string, ids: Job['checkRunIds']): Promise<void> {
     this.idUpdates.push({ jobId, ids });
-    this.idsWritten ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    this.idsWritten ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       const updates = this.idUpdates;
       this.idUpdates = [];
       this.idsWritten = undefined;
-      const now = Date.now();
-      await this.writer.setCheckRunIds(updates, now).catch(() => this.inlineWriter().setCheckRunIds(updates, now));
+      this.table.setCheckRunIdsMany(updates, Date.now());
     });
     return this.idsWritten;
   }
 
   /** Starts workers in this process. */
   process(handler: JobHandler, options: ProcessOptions): WorkerHandle {
+    this.checkpointing();
     const loop = startWorkerLoop({
       table: this.table,
       workerId: this.options.workerId,
@@ -212,9 +201,9 @@ export class SqliteJobQueue implements JobQueue {
     this.closed = true;
     clearInterval(this.pruner);
     await Promise.all([...this.workers].map((worker) => worker.close()));
-    while (this.flushing !== undefined || this.pending.length > 0) await (this.flushing ?? this.flush());
-    await this.idsWritten;
-    await this.writer.close();
+    this.flush();
+    await this.idsWritten?.catch(() => undefined);
+    await this.checkpointer?.close();
     if (this.options.ownsDatabase === true) this.options.db.close();
   }
 

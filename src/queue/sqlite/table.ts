@@ -45,20 +45,20 @@ function rowOf(raw: RawRow): JobRow {
   return { job: JSON.parse(raw.payload) as Job, attempts: raw.attempts, maxAttempts: raw.max_attempts, state: raw.state };
 }
 
-/** Stores a new job; a second job with the same dedup key changes nothing (shared with the commit thread). */
-export const INSERT_JOB_SQL = `INSERT INTO jobs (id, dedup_key, supersede_key, state, payload, max_attempts, available_at, created_at, updated_at)
+/** Stores a new job; a second job with the same dedup key changes nothing. */
+const INSERT_JOB_SQL = `INSERT INTO jobs (id, dedup_key, supersede_key, state, payload, max_attempts, available_at, created_at, updated_at)
   VALUES (@id, @dedupKey, @supersedeKey, 'queued', @payload, @maxAttempts, @now, @now, @now)
   ON CONFLICT(dedup_key) DO NOTHING`;
 
 /** The stored job with a dedup key. */
-export const JOB_BY_DEDUP_SQL = 'SELECT payload FROM jobs WHERE dedup_key = ?';
+const JOB_BY_DEDUP_SQL = 'SELECT payload FROM jobs WHERE dedup_key = ?';
 
-/** Cancels the queued and running jobs sharing a supersede key, except one (shared with the commit thread). */
-export const CANCEL_SUPERSEDED_SQL = `UPDATE jobs SET state = 'cancelled', lease_expires_at = NULL, updated_at = @now
+/** Cancels the queued and running jobs sharing a supersede key, except one. */
+const CANCEL_SUPERSEDED_SQL = `UPDATE jobs SET state = 'cancelled', lease_expires_at = NULL, updated_at = @now
   WHERE supersede_key = @key AND id != @except AND state IN ('queued', 'running') RETURNING *`;
 
-/** Stores a job's check-run ids (JSON) in its payload (shared with the commit thread). */
-export const SET_CHECK_RUN_IDS_SQL = `UPDATE jobs SET payload = json_set(payload, '$.checkRunIds', json(@ids)), updated_at = @now WHERE id = @id`;
+/** Stores a job's check-run ids (JSON) in its payload. */
+const SET_CHECK_RUN_IDS_SQL = `UPDATE jobs SET payload = json_set(payload, '$.checkRunIds', json(@ids)), updated_at = @now WHERE id = @id`;
 
 /**
  * Prepared statements over the `jobs` table.
@@ -121,39 +121,32 @@ export function jobTable(db: StoreDatabase) {
     }),
   );
 
-  // Worker state changes skip the fsync: losing one on a power cut only runs a job again, which
-  // at-least-once delivery allows anyway. The enqueue (the webhook's acknowledgement) keeps it.
-  function relaxed<T>(write: () => T): T {
-    db.pragma('synchronous = NORMAL');
-    try {
-      return write();
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
-  }
+  const setCheckRunIdsMany = db.transaction((updates: { jobId: string; ids: Job['checkRunIds'] }[], now: number) => {
+    for (const { jobId, ids } of updates) setCheckRuns.run({ id: jobId, ids: JSON.stringify(ids), now });
+  });
 
   return {
-    /** Inserts jobs in one transaction (one fsync); duplicates return the stored job. */
+    /** Inserts jobs in one transaction; duplicates return the stored job. */
     insertMany: (jobs: NewJob[], now: number) => insertMany(jobs, now),
     /** Fails jobs whose worker died on their extra attempt; returns them. */
-    reap: (now: number) => relaxed(() => reap.all({ now, reason: WORKER_DIED_REASON })).map(rowOf),
+    reap: (now: number) => reap.all({ now, reason: WORKER_DIED_REASON }).map(rowOf),
     /** Takes the next ready job (or one whose lease expired) for `owner`. */
     claim: (owner: string, now: number, leaseMs: number): JobRow | undefined => {
-      const raw = relaxed(() => claim.get({ now, owner, until: now + leaseMs }));
+      const raw = claim.get({ now, owner, until: now + leaseMs });
       return raw === undefined ? undefined : rowOf(raw);
     },
     /** Extends the lease; false when the job was cancelled or taken over. */
-    renew: (id: string, owner: string, until: number) => relaxed(() => renew.run({ id, owner, until })).changes === 1,
+    renew: (id: string, owner: string, until: number) => renew.run({ id, owner, until }).changes === 1,
     /** Marks done, unless cancelled meanwhile. */
-    complete: (id: string, owner: string, now: number) => relaxed(() => complete.run({ id, owner, now })).changes === 1,
+    complete: (id: string, owner: string, now: number) => complete.run({ id, owner, now }).changes === 1,
     /** Puts back for a later attempt. */
     retry: (id: string, owner: string, at: number, error: string, now: number) =>
-      relaxed(() => retry.run({ id, owner, at, error, now })).changes === 1,
+      retry.run({ id, owner, at, error, now }).changes === 1,
     /** Marks failed. */
     fail: (id: string, owner: string, error: string, now: number) =>
-      relaxed(() => fail.run({ id, owner, error, now })).changes === 1,
+      fail.run({ id, owner, error, now }).changes === 1,
     /** Gives back on shutdown without spending an attempt. */
-    release: (id: string, owner: string, now: number) => relaxed(() => release.run({ id, owner, now })).changes === 1,
+    release: (id: string, owner: string, now: number) => release.run({ id, owner, now }).changes === 1,
     /** Re-queues jobs this worker id held in an earlier life. */
     recoverOwned: (owner: string, now: number) => recoverOwned.run({ owner, now }).changes,
     /** Whether `cancel` would cancel anything: a read, which never waits for the write lock. */
@@ -161,9 +154,9 @@ export function jobTable(db: StoreDatabase) {
     /** Cancels queued and running jobs with the key, except one; returns them. */
     cancel: (key: string, except: string, now: number) => cancel.all({ key, except, now }).map(rowOf),
     /** Stores check-run ids in the payload. */
-    // Relaxed too: a lost id only makes the worker find its check runs on GitHub by the job's external id.
-    setCheckRunIds: (id: string, ids: Job['checkRunIds'], now: number) =>
-      relaxed(() => setCheckRuns.run({ id, ids: JSON.stringify(ids), now }).changes === 1),
+    setCheckRunIds: (id: string, ids: Job['checkRunIds'], now: number) => setCheckRuns.run({ id, ids: JSON.stringify(ids), now }).changes === 1,
+    /** Stores the check-run ids of several jobs in one transaction. */
+    setCheckRunIdsMany: (updates: { jobId: string; ids: Job['checkRunIds'] }[], now: number) => setCheckRunIdsMany(updates, now),
     /** Jobs by state. */
     counts: (): Record<JobState, number> => {
       const result: Record<JobState, number> = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
