@@ -63,6 +63,22 @@ describe('BullMQ job queue', () => {
     expect(handled).toEqual([job.id]);
   });
 
+  it('stores the enqueues of one turn together, telling a duplicate within the batch from the first, and records their supersede keys', async () => {
+    const { queue } = await open(freshPrefix());
+    const [a, b, c] = [makeJob(), makeJob(), makeJob()];
+    const results = await Promise.all([
+      queue.enqueue(a, { dedupKey: 'same', supersedeKey: 'pr#1' }),
+      queue.enqueue(b, { dedupKey: 'other', supersedeKey: 'pr#1' }),
+      queue.enqueue(c, { dedupKey: 'same' }),
+    ]);
+    expect(results.map((r) => [r.job.id, r.duplicate])).toEqual([[a.id, false], [b.id, false], [a.id, true]]);
+    expect(await queue.counts()).toMatchObject({ queued: 2 });
+    // Both stored jobs carry the supersede key: a newer job cancels the two.
+    const newest = makeJob();
+    await queue.enqueue(newest, { dedupKey: 'newest', supersedeKey: 'pr#1' });
+    expect((await queue.supersede('pr#1', newest.id)).map((job) => job.id).sort()).toEqual([a.id, b.id].sort());
+  });
+
   it('processes jobs stored before a restart once a worker starts', async () => {
     const prefix = freshPrefix();
     const producer = await open(prefix);
