@@ -95,7 +95,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.pendingCheckRuns ? { pendingCheckRuns: options.pendingCheckRuns } : {}),
     onGateResult: (result) => metrics.recordGate(result.gate, result.conclusion, (result.durationMs ?? 0) / 1000),
   });
-  const handler = createJobHandler({ depsFor });
+  const handler = createJobHandler({ depsFor, whenDurable: () => queued.queue.whenDurable() });
 
   return {
     queued,

@@ -18,6 +18,11 @@ import type { PipelineDeps } from './deps.js';
 export interface JobHandlerOptions {
   /** The services for one job (its installation's GitHub client, a job-scoped logger …). */
   depsFor(job: Job): Promise<PipelineDeps>;
+  /**
+   * Resolves once the job would survive a power cut (`JobQueue.whenDurable`): nothing is written to
+   * GitHub before, so a job lost with the machine leaves no check run behind that nobody completes.
+   */
+  whenDurable?(): Promise<void>;
 }
 
 /** HTTP statuses of a failed GitHub call that another attempt will not change. */
@@ -55,6 +60,7 @@ export function createJobHandler(options: JobHandlerOptions): JobHandler {
     }
     deps.log.info({ attempt, repo: `${job.owner}/${job.repo}`, sha: job.sha, gates: job.gates }, 'job started');
     try {
+      await options.whenDurable?.();
       const outcome = await runJob(job, deps, signal);
       deps.log.info({ gates: outcome.results.map((r) => `${r.gate}:${r.conclusion}`), fromCache: outcome.fromCache }, 'job done');
     } catch (error) {

@@ -26,6 +26,22 @@ describe('createJobHandler', () => {
     expect(github.runsFor(sha(1)).map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
   });
 
+  it('writes nothing to GitHub until the queue says the job would survive a power cut', async () => {
+    const job = jobFor(sha(9));
+    github.addCommit(sha(9), fixture('js-pass'));
+    let durable: () => void = () => undefined;
+    const handler = createJobHandler({
+      depsFor: () => pipelineDeps(github, { runGates: stubGates().run }),
+      whenDurable: () => new Promise<void>((resolve) => (durable = resolve)),
+    });
+    const running = handler(job, { signal: new AbortController().signal, attempt: 1, maxAttempts: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(github.runsFor(sha(9))).toHaveLength(0);
+    durable();
+    await running;
+    expect(github.runsFor(sha(9)).map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+  });
+
   it('completes every check as failed with the reason on the last attempt', async () => {
     const job = jobFor(sha(2));
     github.addCommit(sha(2), fixture('js-pass'));
