@@ -59,8 +59,15 @@ export interface OutboxSettings {
   baseDelayMs: number;
   /** Longest wait a rate-limit answer (`retry-after`, `x-ratelimit-reset`) is honoured for. */
   maxWaitMs: number;
-  /** Longest a job's runs wait for a quiet moment (see {@link RequestGauge}). */
+  /**
+   * How long a job's runs wait for a quiet moment (see {@link RequestGauge}) before they go anyway —
+   * unless more than {@link OutboxSettings.busyInflight} webhook requests are being answered (a burst).
+   */
   maxHoldMs: number;
+  /** Requests being answered above which the runs keep waiting after `maxHoldMs`. */
+  busyInflight: number;
+  /** Longest a job's runs wait in any case. */
+  maxBusyHoldMs: number;
   /** How long without a request arriving or being answered counts as a quiet moment. */
   quietMs: number;
   /** Nice value of the thread (Linux: per thread; 19 is the lowest priority). */
@@ -78,6 +85,8 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
   baseDelayMs: 500,
   maxWaitMs: 60_000,
   maxHoldMs: 250,
+  busyInflight: 8,
+  maxBusyHoldMs: 3_000,
   quietMs: 2,
   nice: 10,
 };

@@ -25,7 +25,8 @@ import { parentPort, workerData } from 'node:worker_threads';
  * @typedef {{ baseUrl: string, token: string, userAgent: string, owner: string, repo: string,
  *   headSha: string, externalId: string, names: string[], detailsUrl?: string }} Request
  * @typedef {{ concurrency: number, maxAttempts: number, requestTimeoutMs: number, baseDelayMs: number,
- *   maxWaitMs: number, maxHoldMs: number, quietMs: number, nice: number, gauge?: SharedArrayBuffer }} Settings
+ *   maxWaitMs: number, maxHoldMs: number, maxBusyHoldMs: number, busyInflight: number, quietMs: number,
+ *   nice: number, gauge?: SharedArrayBuffer }} Settings
  * @typedef {{ status: number, headers: http.IncomingHttpHeaders, body: string }} Answer
  */
 
@@ -66,12 +67,20 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The arrival count at the last quiet moment found: until it changes, the moment still holds. */
 let quietAt = -1;
 
-/** Resolves once no request is being answered and none arrived for `quietMs`, or `maxHoldMs` after `since`. */
+/**
+ * Resolves once no request is being answered and none arrived for `quietMs`; or, after `maxHoldMs`
+ * from `since`, once no more than `busyInflight` requests are being answered (at a steady rate there
+ * may never be a quiet moment, but in a burst hundreds are, and the answers must come first); and in
+ * any case after `maxBusyHoldMs`.
+ */
 async function quietMoment(/** @type {number} */ since) {
   if (gauge === undefined) return;
   let arrived = Atomics.load(gauge, 1);
   if (arrived === quietAt && Atomics.load(gauge, 0) === 0) return;
-  while (Date.now() - since < settings.maxHoldMs) {
+  for (;;) {
+    const held = Date.now() - since;
+    const inflight = Atomics.load(gauge, 0);
+    if (held >= settings.maxBusyHoldMs || (held >= settings.maxHoldMs && inflight <= settings.busyInflight)) return;
     await sleep(settings.quietMs);
     const now = Atomics.load(gauge, 1);
     if (now === arrived && Atomics.load(gauge, 0) === 0) {

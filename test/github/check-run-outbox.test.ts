@@ -134,6 +134,31 @@ describe('check-run outbox', () => {
     gauge.leave();
   });
 
+  it('keeps holding past maxHoldMs while a burst is being answered, and goes once it thins out', async () => {
+    const gauge = new RequestGauge();
+    for (let i = 0; i < 3; i++) gauge.enter();
+    const req = request(github, { gates: ['lint'] });
+    const creating = outbox({ ...FAST, maxHoldMs: 100, busyInflight: 2, maxBusyHoldMs: 10_000, quietMs: 5 }, gauge).create(req);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(github.runsFor(req.headSha)).toHaveLength(0);
+    gauge.leave();
+    // Two still being answered: no quiet moment, but no longer a burst.
+    expect((await creating).errors).toEqual([]);
+    expect(github.runsFor(req.headSha)).toHaveLength(1);
+    gauge.leave();
+    gauge.leave();
+  });
+
+  it('gives up holding after maxBusyHoldMs even in an endless burst', async () => {
+    const gauge = new RequestGauge();
+    for (let i = 0; i < 3; i++) gauge.enter();
+    const started = Date.now();
+    const result = await outbox({ ...FAST, maxHoldMs: 50, busyInflight: 2, maxBusyHoldMs: 300, quietMs: 5 }, gauge).create(request(github, { gates: ['lint'] }));
+    expect(result.errors).toEqual([]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    for (let i = 0; i < 3; i++) gauge.leave();
+  });
+
   it('runs its thread at a lower priority than the thread answering webhooks', async () => {
     await outbox({ ...FAST, nice: 7 }).create(request(github, { gates: ['lint'] }));
     const niceOf = (tid: string) => {
