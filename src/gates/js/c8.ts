@@ -14,7 +14,7 @@ import { readCoverageFile } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { readPackageJson, type PackageJson } from './package.js';
 import { npmInstall } from './install.js';
-import { outputTail, TEST_ENV, testCommand, usesJest } from './test-command.js';
+import { outputTail, TEST_ENV, testCommand, usesJest, withLocalBin } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode } from './test-output.js';
 import { usesVitest } from './vitest.js';
 
@@ -66,7 +66,7 @@ export function c8Argv(command: string, reportsDir: string, ownConfig = false): 
     ...(ownConfig ? [] : ['--all', ...C8_EXCLUDE.map((glob) => `--exclude=${glob}`)]),
     'sh',
     '-c',
-    command,
+    withLocalBin(command),
   ];
 }
 

@@ -13,7 +13,7 @@ import { readCoverageFile, relativeToRepo } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
-import { isNpmTest, isPlainJestScript, outputTail, shellQuote, TEST_ENV, testCommand, usesJest } from './test-command.js';
+import { isNpmTest, isPlainJestScript, outputTail, shellQuote, TEST_ENV, testCommand, usesJest, withLocalBin } from './test-command.js';
 import { MAX_FAILED_NAMES, summaryFromExitCode, type TestSummary } from './test-output.js';
 
 interface JestJson {
@@ -86,7 +86,7 @@ export const jestToolchain: Toolchain<'coverage'> = {
     await rm(path.join(outDir, 'jest.json'), { force: true });
     const pkg = await readPackageJson(ctx.dir);
     const command = jestCommand(testCommand(ctx.config), pkg?.scripts?.test, outDir);
-    const result = await runTool(ctx, ['sh', '-c', command], { what: 'The tests', env: TEST_ENV });
+    const result = await runTool(ctx, ['sh', '-c', withLocalBin(command)], { what: 'The tests', env: TEST_ENV });
     const output = combinedOutput(result);
     let summary: TestSummary;
     try {

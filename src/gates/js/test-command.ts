@@ -24,6 +24,15 @@ export function testCommand(config: Config): string {
   return config.coverage.command ?? DEFAULT_JS_TEST_COMMAND;
 }
 
+/**
+ * The command for `sh -c`, with the repository's `node_modules/.bin` first on PATH, as npm puts it for
+ * scripts: `coverage.command: jest --ci`, or `pnpm test` with the launcher the install phase put
+ * there, finds the repository's own programs.
+ */
+export function withLocalBin(command: string): string {
+  return `PATH="$PWD/node_modules/.bin:$PATH"; ${command}`;
+}
+
 /** Quotes one word for `sh -c`. */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;

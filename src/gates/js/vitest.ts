@@ -15,7 +15,7 @@ import { readCoverageFile } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { parseJestJson } from './jest.js';
-import { isNpmTest, outputTail, shellQuote, TEST_ENV, testCommand, usesTestRunner } from './test-command.js';
+import { isNpmTest, outputTail, shellQuote, TEST_ENV, testCommand, usesTestRunner, withLocalBin } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode, type TestSummary } from './test-output.js';
 
 /**
@@ -64,7 +64,7 @@ export const vitestToolchain: Toolchain<'coverage'> = {
     await rm(path.join(outDir, 'vitest.json'), { force: true });
     const command = vitestCommand(testCommand(ctx.config), outDir);
     // CI=true: Vitest neither watches nor offers to install a missing coverage provider.
-    const result = await runTool(ctx, ['sh', '-c', command], { what: 'The tests', env: { ...TEST_ENV, CI: 'true' } });
+    const result = await runTool(ctx, ['sh', '-c', withLocalBin(command)], { what: 'The tests', env: { ...TEST_ENV, CI: 'true' } });
     const output = combinedOutput(result);
     let summary: TestSummary;
     try {

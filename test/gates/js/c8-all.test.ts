@@ -20,6 +20,20 @@ describe('c8 counts source files that no test loads', () => {
     }
   });
 
+  it('finds a coverage.command program in the repository\'s node_modules/.bin, as npm scripts do', async () => {
+    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox(), { coverage: { command: 'run-the-tests --quiet' } });
+    try {
+      const bin = path.join(ctx.dir, 'node_modules', '.bin');
+      await mkdir(bin, { recursive: true });
+      await writeFile(path.join(bin, 'run-the-tests'), '#!/bin/sh\nexec node --test\n', { mode: 0o755 });
+      const measured = await c8Toolchain.measure(ctx);
+      expect(measured.testsFailed).toBe(0);
+      expect(measured.testsPassed).toBeGreaterThan(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('leaves include/exclude to the repository when it configures c8 itself', async () => {
     expect(c8Argv('npm test', '/r', false)).toContain('--all');
     expect(c8Argv('npm test', '/r', true)).not.toContain('--all');
