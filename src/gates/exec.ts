@@ -60,7 +60,9 @@ export async function runTool(ctx: GateContext, argv: string[], options: RunTool
     argv,
     cwd: ctx.dir,
     workspace: ctx.dir,
-    env: { NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+    // No NO_COLOR/FORCE_COLOR: colour libraries test what they print (kleur's own tests fail under
+    // NO_COLOR), and a run must behave as the developer's and CI's do. Output is read without ANSI codes.
+    env: { ...options.env },
     network: false,
     readOnlyPaths: [APP_NODE_MODULES, ASSETS_DIR],
     mounts: ctx.mounts ?? [],

@@ -5,6 +5,7 @@
  */
 import type { Config } from '../../config/schema.js';
 import { hasDependency, readPackageJson } from './package.js';
+import { stripAnsi } from '../ansi.js';
 
 /** The test command run when `coverage.command` is not set. */
 export const DEFAULT_JS_TEST_COMMAND = 'npm test';
@@ -38,15 +39,12 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-
 /**
  * The last {@link OUTPUT_TAIL_CHARS} characters of a run's output, without terminal colours (some
  * reporters colour even into a pipe, and a check run shows the escape codes as text).
  */
 export function outputTail(output: string): string {
-  const plain = output.replace(ANSI, '');
+  const plain = stripAnsi(output);
   return plain.length <= OUTPUT_TAIL_CHARS ? plain : `…${plain.slice(-OUTPUT_TAIL_CHARS)}`;
 }
 

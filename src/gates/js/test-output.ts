@@ -4,6 +4,7 @@
  * instead. Every runner prints a summary of its own shape; one table of patterns reads them all.
  * @module
  */
+import { stripAnsi } from '../ansi.js';
 
 /** What a test run's output says about its tests. */
 export interface TestSummary {
@@ -51,8 +52,6 @@ function failedCount(text: string, format: RunnerFormat): number | undefined {
   return Math.max(0, total - (sum(text, format.passed) ?? 0) - (format.skipped ? (sum(text, format.skipped) ?? 0) : 0));
 }
 
-// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 function sum(text: string, pattern: RegExp): number | undefined {
   let total: number | undefined;
@@ -62,7 +61,7 @@ function sum(text: string, pattern: RegExp): number | undefined {
 
 /** Reads the first runner summary found in `output`; undefined when no known summary is there. */
 export function parseTestSummary(output: string): TestSummary | undefined {
-  const text = output.replace(ANSI, '').replace(/\r\n/g, '\n');
+  const text = stripAnsi(output).replace(/\r\n/g, '\n');
   for (const format of FORMATS) {
     const passed = sum(text, format.passed);
     const failed = failedCount(text, format);

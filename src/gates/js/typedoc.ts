@@ -13,12 +13,11 @@ import type { DocsMeasurement, Finding, GateContext, Toolchain } from '../types.
 import { isJavaScriptRepo } from './detect.js';
 import { publicApiFiles } from './entry-points.js';
 import { pathExists } from '../../workspace/files.js';
+import { stripAnsi } from '../ansi.js';
 
 /** TypeDoc config files that make the repository's own options (entry points, plugins) apply. */
 export const TYPEDOC_CONFIG_FILES = ['typedoc.json', 'typedoc.jsonc', 'typedoc.config.js', 'typedoc.config.cjs', 'typedoc.config.mjs'];
 
-// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /** Maps TypeDoc's `defined in <package>/<path>` to a path of the checkout, dropping leading segments until a file exists. */
 async function locate(dir: string, shown: string): Promise<string | undefined> {
@@ -36,7 +35,7 @@ async function locate(dir: string, shown: string): Promise<string | undefined> {
  */
 export async function parseTypedocOutput(output: string, dir: string, fallbackPath: string): Promise<Finding[]> {
   const findings: Finding[] = [];
-  for (const raw of output.replace(ANSI, '').split(/\r?\n/)) {
+  for (const raw of stripAnsi(output).split(/\r?\n/)) {
     const line = raw.trim();
     const diagnostic = /^(.+?):(\d+):(\d+) - (error|warning) (?:(TS\d+): )?(.*)$/.exec(line);
     if (diagnostic) {

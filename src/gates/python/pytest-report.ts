@@ -3,6 +3,7 @@
  * (`--junitxml`) when it is the runner, else the last summary line of pytest or unittest.
  * @module
  */
+import { stripAnsi } from '../ansi.js';
 
 /** What the test output says. */
 export interface TestCounts {
@@ -60,7 +61,8 @@ function count(text: string, word: string): number {
 }
 
 /** Reads the last pytest summary line (`=== 1 failed, 3 passed in 0.1s ===`) or unittest's `Ran N tests`. */
-export function parseSummary(output: string): TestCounts {
+export function parseSummary(raw: string): TestCounts {
+  const output = stripAnsi(raw);
   const pytestLines = [...output.matchAll(/^=+ (.*\d+ (?:passed|failed|errors?|skipped|deselected).*) in [\d.]+s.*=+$/gm)];
   const last = pytestLines.at(-1)?.[1];
   if (last !== undefined) {

@@ -34,6 +34,21 @@ describe('c8 counts source files that no test loads', () => {
     }
   });
 
+  it('runs the tests without NO_COLOR or FORCE_COLOR, which colour libraries\' own tests depend on', async () => {
+    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox(), { coverage: { command: 'colour-sensitive-tests' } });
+    try {
+      const bin = path.join(ctx.dir, 'node_modules', '.bin');
+      await mkdir(bin, { recursive: true });
+      const script = '#!/bin/sh\nif [ -n "${NO_COLOR+set}${FORCE_COLOR+set}" ]; then echo "colour switched off from outside"; exit 1; fi\nexec node --test\n';
+      await writeFile(path.join(bin, 'colour-sensitive-tests'), script, { mode: 0o755 });
+      const measured = await c8Toolchain.measure(ctx);
+      expect(measured.output).not.toContain('colour switched off');
+      expect(measured.testsFailed).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('leaves include/exclude to the repository when it configures c8 itself', async () => {
     expect(c8Argv('npm test', '/r', false)).toContain('--all');
     expect(c8Argv('npm test', '/r', true)).not.toContain('--all');

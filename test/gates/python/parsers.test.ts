@@ -52,6 +52,11 @@ describe('pytest reports', () => {
     });
   });
 
+  it('reads a summary pytest coloured (--color=yes in the repository\'s own addopts)', () => {
+    const output = '\u001b[31mFAILED\u001b[0m tests/test_x.py::test_y - assert 1 == 2\n\u001b[31m==== \u001b[31m\u001b[1m1 failed\u001b[0m, \u001b[32m4 passed\u001b[0m\u001b[31m in 0.52s\u001b[0m\u001b[31m ====\u001b[0m\n';
+    expect(parseSummary(output)).toEqual({ passed: 4, failed: 1, failedTests: ['tests/test_x.py::test_y'], found: true });
+  });
+
   it('reads unittest output', () => {
     expect(parseSummary('...\nRan 7 tests in 0.01s\n\nFAILED (failures=2, errors=1, skipped=1)\n')).toMatchObject({ passed: 3, failed: 3 });
     expect(parseSummary('Ran 1 test in 0.01s\n\nOK\n')).toMatchObject({ passed: 1, failed: 0 });
