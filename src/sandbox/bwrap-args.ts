@@ -181,7 +181,10 @@ export function buildArgv(command: SandboxCommand, plan: BwrapPlan): string[] {
   for (const dir of command.readOnlyPaths ?? []) argv.push('--ro-bind', dir, dir);
   argv.push('--bind', command.workspace, command.workspace);
   for (const dir of command.writablePaths ?? []) argv.push('--bind', dir, dir);
-  for (const mount of command.mounts ?? []) argv.push(mount.readOnly ? '--ro-bind' : '--bind', mount.source, mount.target);
+  for (const mount of command.mounts ?? []) {
+    argv.push(mount.readOnly ? '--ro-bind' : '--bind', mount.source, mount.target);
+    for (const dir of mount.scratch ?? []) argv.push('--perms', '0777', '--tmpfs', path.join(mount.target, dir));
+  }
   argv.push('--chdir', command.cwd, '--clearenv');
   for (const [key, value] of Object.entries(plan.env)) argv.push('--setenv', key, value);
   argv.push('--', ...command.argv);

@@ -24,6 +24,12 @@ export interface SandboxMount {
   target: string;
   /** Whether the command may not write through the mount (true for anything cached). */
   readOnly: boolean;
+  /**
+   * Folders inside a read-only mount (relative to `target`, existing in `source`) that the command
+   * gets as private, empty, writable scratch space: tools write their caches into `node_modules/.cache`
+   * and fail on a read-only one, while the cached tree itself must stay untouched.
+   */
+  scratch?: readonly string[];
 }
 
 /** One command to run in the sandbox. */

@@ -4,7 +4,7 @@
  * install command) and handed to every later command as a read-only mount.
  * @module
  */
-import { cp, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../gates/types.js';
 import { describeSandboxFailure } from '../sandbox/describe.js';
@@ -13,6 +13,14 @@ import type { Sandbox, SandboxLimits, SandboxMount } from '../sandbox/types.js';
 import type { DependencyCache } from './cache.js';
 import { pathExists } from './files.js';
 import { installCommand, packageManagerNeeded, writeLauncher, type PackageManagerNeed } from './package-manager.js';
+
+/**
+ * Folders of a cached `node_modules` that the commands get as private writable scratch space: where
+ * tools keep their caches by convention (`find-cache-dir`'s `.cache`: AVA, Babel, nyc, ESLint
+ * loaders; Vite's and Vitest's `.vite` and `.vitest`). AVA, for one, stops with ENOENT when it cannot
+ * create `node_modules/.cache/ava`.
+ */
+export const NODE_MODULES_SCRATCH: readonly string[] = ['.cache', '.vite', '.vitest'];
 
 /** npm's lockfiles, in the order npm itself prefers them. */
 const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
@@ -130,7 +138,11 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   const command = options.command ?? (lockfile ? `npm ci ${NPM_FLAGS}` : `npm install ${NPM_FLAGS}`);
   const key = options.cache.key(['npm', lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command, need === undefined ? '-' : `${need.pkg}@${need.version}`]);
   const nodeModules = path.join(options.dir, 'node_modules');
-  const mountOf = (source: string): SandboxMount[] => [{ source, target: nodeModules, readOnly: true }];
+  const mountOf = async (source: string): Promise<SandboxMount[]> => {
+    // Their mount points must exist in the read-only tree; empty folders change nothing else in it.
+    await Promise.all(NODE_MODULES_SCRATCH.map((dir) => mkdir(path.join(source, dir), { recursive: true })));
+    return [{ source, target: nodeModules, readOnly: true, scratch: NODE_MODULES_SCRATCH }];
+  };
   const useCache = cacheable(pkg);
 
   if (useCache && (await options.cache.has(key))) {
@@ -138,7 +150,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     const source = options.cache.path(key);
     // Without a sandbox there are no mounts: the unsafe mode gets a copy instead.
     if (options.sandbox.kind === 'none') await cp(source, nodeModules, { recursive: true, verbatimSymlinks: true });
-    return done({ ok: true, cached: true, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : mountOf(source), output: '' });
+    return done({ ok: true, cached: true, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : await mountOf(source), output: '' });
   }
 
   options.log?.info({ key, command, cacheable: useCache }, 'installing dependencies');
@@ -178,7 +190,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   if (!useCache || !(await pathExists(nodeModules))) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
   try {
     const entry = await options.cache.commit(key, nodeModules);
-    return done({ ok: true, cached: false, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : mountOf(entry), output });
+    return done({ ok: true, cached: false, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : await mountOf(entry), output });
   } catch (error) {
     // The checkout still has its own node_modules: only later runs lose the cache.
     options.log?.warn({ key, err: error }, 'could not store dependencies in the cache');

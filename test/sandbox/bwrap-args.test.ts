@@ -62,7 +62,7 @@ describe('buildArgv', () => {
         readOnlyPaths: ['/ro'],
         writablePaths: ['/rw'],
         mounts: [
-          { source: '/cache/abc', target: '/w/ws-1/node_modules', readOnly: true },
+          { source: '/cache/abc', target: '/w/ws-1/node_modules', readOnly: true, scratch: ['.cache'] },
           { source: '/scratch', target: '/w/ws-1/out', readOnly: false },
         ],
       },
@@ -73,7 +73,8 @@ describe('buildArgv', () => {
     expect(text).toContain('--ro-bind-try /app/node_modules /app/node_modules');
     expect(text).toContain('--ro-bind /ro /ro');
     expect(text).toContain('--bind /rw /rw');
-    expect(text).toContain('--ro-bind /cache/abc /w/ws-1/node_modules');
+    // The scratch folder's private tmpfs comes after the read-only tree it sits in.
+    expect(text).toContain('--ro-bind /cache/abc /w/ws-1/node_modules --perms 0777 --tmpfs /w/ws-1/node_modules/.cache');
     expect(text).toContain('--bind /scratch /w/ws-1/out');
     expect(text).toContain('--ro-bind-data 3 /etc/passwd --ro-bind-data 4 /etc/group');
     // The private /tmp comes before the binds, so a workspace under the host's /tmp stays visible.

@@ -95,6 +95,15 @@ describe('installDependencies', () => {
     expect(test.stderr).toContain('EROFS');
     const cached = await readFile(path.join(warm.mounts[0]?.source ?? '', 'is-number', 'index.js'), 'utf8');
     expect(cached).toContain('module.exports = function(num)');
+
+    // Tools keep caches in node_modules/.cache (AVA stops without one): a private, writable folder
+    // there, which the cached tree never sees.
+    const cacheWriter = "const fs = require('fs'); fs.mkdirSync('node_modules/.cache/ava', { recursive: true }); fs.writeFileSync('node_modules/.cache/ava/x', 'y'); fs.mkdirSync('node_modules/.vite/deps', { recursive: true }); console.log('wrote')";
+    const tool = await sandbox.run({ argv: ['node', '-e', cacheWriter], cwd: second.dir, workspace: second.dir, mounts: warm.mounts });
+    expect(tool.stderr).toBe('');
+    expect(tool.stdout.trim()).toBe('wrote');
+    expect(existsSync(path.join(warm.mounts[0]?.source ?? '', '.cache', 'ava'))).toBe(false);
+    expect(existsSync(path.join(warm.mounts[0]?.source ?? '', '.vite', 'deps'))).toBe(false);
   });
 
   it('reports a failing install command with its output', async () => {

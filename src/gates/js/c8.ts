@@ -34,7 +34,10 @@ export const C8_EXCLUDE = [
   '**/*.d.ts',
   '**/*.config.{js,cjs,mjs,ts}',
   // Not the code under test either, and counted as uncovered by `--all` if left in.
-  '{dist,build,out,lib-cov,examples,example,scripts,bench,benchmarks,docs,fixtures,vendor}/**',
+  '{dist,build,out,lib-cov,examples,example,scripts,bench,benchmark,benchmarks,docs,fixtures,vendor}/**',
+  // Benchmarks and task runners at the root or beside the code (`benchmark.js`, Vitest's `*.bench.ts`).
+  '{bench,benchmark,benchmarks,Gruntfile,gulpfile}.{js,cjs,mjs,ts}',
+  '**/*.{bench,benchmark}.{js,cjs,mjs,jsx,ts,cts,mts,tsx}',
   '**/*.min.js',
 ];
 

@@ -70,7 +70,10 @@ describe('c8 counts source files that no test loads', () => {
     ['index.js', false],
     ['lib/test-utils/index.js', false],
     ['src/testing.js', false],
-  ])('treats %s as a test file: %s', (file, excluded) => {
+    ['benchmark.js', true],
+    ['src/parse.bench.ts', true],
+    ['src/benchmarking.js', false],
+  ])('leaves %s out of the coverage total: %s', (file, excluded) => {
     expect(picomatch(C8_EXCLUDE, { dot: true })(file)).toBe(excluded);
   });
 });
