@@ -13,6 +13,7 @@ import { isPythonRepo } from './detect.js';
 import { combinedOutput, REPORT_DIR_NAME, runTool } from '../exec.js';
 import { requireProgram } from './run.js';
 import { formatterSettings } from './formatter-settings.js';
+import { withoutRuffExceptions } from './ruff-exceptions.js';
 
 /** One finding per line, colon-separated; the path comes first so a greedy match keeps colons in paths. */
 export const FLAKE8_FORMAT = '%(path)s:%(row)d:%(col)d:%(code)s:%(text)s';
@@ -93,9 +94,10 @@ export function createFlake8Toolchain(options: Flake8Options = {}): Toolchain<'l
       const formatter = await formatterSettings(ctx.dir);
       const argv = [executable, `--format=${FLAKE8_FORMAT}`, '--benchmark', ...(formatter?.args ?? []), '--', ...targets];
       const result = await runTool(ctx, argv, { what: 'flake8' });
-      const findings = parseFlake8(result.stdout);
+      const reported = parseFlake8(result.stdout);
+      const findings = formatter?.formatter === 'ruff' ? await withoutRuffExceptions(reported, ctx.dir, formatter.lineLength) : reported;
       const crashed =
-        result.exitCode !== 0 && (result.exitCode !== FLAKE8_FINDINGS_EXIT || findings.length === 0);
+        result.exitCode !== 0 && (result.exitCode !== FLAKE8_FINDINGS_EXIT || reported.length === 0);
       if (crashed) {
         throw new ToolError(
           `flake8 failed (exit code ${String(result.exitCode)}) without reporting findings: check the repository's [flake8] configuration.`,
