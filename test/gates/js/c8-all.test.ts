@@ -20,33 +20,30 @@ describe('c8 counts source files that no test loads', () => {
     }
   });
 
-  it('finds a coverage.command program in the repository\'s node_modules/.bin, as npm scripts do', async () => {
-    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox(), { coverage: { command: 'run-the-tests --quiet' } });
+  /** Measures js-pass with `coverage.command` set to a program of `node_modules/.bin` holding `script`. */
+  async function measureWithLocalProgram(program: string, script: string) {
+    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox(), { coverage: { command: `${program} --quiet` } });
     try {
       const bin = path.join(ctx.dir, 'node_modules', '.bin');
       await mkdir(bin, { recursive: true });
-      await writeFile(path.join(bin, 'run-the-tests'), '#!/bin/sh\nexec node --test\n', { mode: 0o755 });
-      const measured = await c8Toolchain.measure(ctx);
-      expect(measured.testsFailed).toBe(0);
-      expect(measured.testsPassed).toBeGreaterThan(0);
+      await writeFile(path.join(bin, program), script, { mode: 0o755 });
+      return await c8Toolchain.measure(ctx);
     } finally {
       await cleanup();
     }
+  }
+
+  it('finds a coverage.command program in the repository\'s node_modules/.bin, as npm scripts do', async () => {
+    const measured = await measureWithLocalProgram('run-the-tests', '#!/bin/sh\nexec node --test\n');
+    expect(measured.testsFailed).toBe(0);
+    expect(measured.testsPassed).toBeGreaterThan(0);
   });
 
   it('runs the tests without NO_COLOR or FORCE_COLOR, which colour libraries\' own tests depend on', async () => {
-    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox(), { coverage: { command: 'colour-sensitive-tests' } });
-    try {
-      const bin = path.join(ctx.dir, 'node_modules', '.bin');
-      await mkdir(bin, { recursive: true });
-      const script = '#!/bin/sh\nif [ -n "${NO_COLOR+set}${FORCE_COLOR+set}" ]; then echo "colour switched off from outside"; exit 1; fi\nexec node --test\n';
-      await writeFile(path.join(bin, 'colour-sensitive-tests'), script, { mode: 0o755 });
-      const measured = await c8Toolchain.measure(ctx);
-      expect(measured.output).not.toContain('colour switched off');
-      expect(measured.testsFailed).toBe(0);
-    } finally {
-      await cleanup();
-    }
+    const script = '#!/bin/sh\nif [ -n "${NO_COLOR+set}${FORCE_COLOR+set}" ]; then echo "colour switched off from outside"; exit 1; fi\nexec node --test\n';
+    const measured = await measureWithLocalProgram('colour-sensitive-tests', script);
+    expect(measured.output).not.toContain('colour switched off');
+    expect(measured.testsFailed).toBe(0);
   });
 
   it('leaves include/exclude to the repository when it configures c8 itself', async () => {
