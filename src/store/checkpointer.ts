@@ -50,6 +50,13 @@ setInterval(() => {
 }, workerData.intervalMs);
 `;
 
+/**
+ * Longest {@link Checkpointer.whenDurable} waits. A checkpoint copies the whole log only when no
+ * reader holds an older snapshot; should one (another process on the file) hold it for long, jobs
+ * must still start: past this the wait ends without the guarantee.
+ */
+export const MAX_DURABLE_WAIT_MS = 5_000;
+
 /** A running checkpoint thread. */
 export interface Checkpointer {
   /**
@@ -67,8 +74,9 @@ export interface Checkpointer {
  * @param file Path of the SQLite file (already created in WAL mode).
  * @param busyTimeoutMs How long a checkpoint may wait for a lock.
  * @param intervalMs Time between checkpoints.
+ * @param maxWaitMs Longest a {@link Checkpointer.whenDurable} call waits.
  */
-export function startCheckpointer(file: string, busyTimeoutMs: number, intervalMs = CHECKPOINT_INTERVAL_MS): Checkpointer {
+export function startCheckpointer(file: string, busyTimeoutMs: number, intervalMs = CHECKPOINT_INTERVAL_MS, maxWaitMs = MAX_DURABLE_WAIT_MS): Checkpointer {
   const driver = createRequire(path.join(APP_ROOT, 'package.json')).resolve('better-sqlite3');
   const thread = new Worker(THREAD_SOURCE, { eval: true, execArgv: [], workerData: { driver, file, busyTimeoutMs, intervalMs } });
   thread.unref();
@@ -98,10 +106,16 @@ export function startCheckpointer(file: string, busyTimeoutMs: number, intervalM
     whenDurable() {
       if (stopped) return Promise.resolve();
       return new Promise((resolve) => {
+        const timer = setTimeout(resolve, maxWaitMs);
+        timer.unref();
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
         if (asked.length > 0) {
-          later.push(resolve);
+          later.push(done);
         } else {
-          asked.push(resolve);
+          asked.push(done);
           thread.postMessage('when');
         }
       });
