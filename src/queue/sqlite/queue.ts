@@ -8,7 +8,7 @@ import type { StoreDatabase } from '../../store/database.js';
 import type { Job, JobState } from '../job.js';
 import type { QueueTuning } from '../options.js';
 import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
-import { jobTable, type JobTable, type NewJob } from './table.js';
+import { jobTable, type CheckRunIdsUpdate, type JobTable, type NewJob } from './table.js';
 import { startWorkerLoop } from './worker.js';
 import { startCheckpointer, type Checkpointer } from '../../store/checkpointer.js';
 import { BUSY_TIMEOUT_MS } from '../../store/database.js';
@@ -32,12 +32,6 @@ export interface SqliteQueueOptions {
   ownsDatabase?: boolean;
   /** Progress and failures. */
   log?: Logger;
-}
-
-/** One check-run id update. */
-interface CheckRunIdsUpdate {
-  jobId: string;
-  ids: Job['checkRunIds'];
 }
 
 interface Pending extends NewJob {

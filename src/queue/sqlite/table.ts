@@ -57,6 +57,14 @@ const JOB_BY_DEDUP_SQL = 'SELECT payload FROM jobs WHERE dedup_key = ?';
 const CANCEL_SUPERSEDED_SQL = `UPDATE jobs SET state = 'cancelled', lease_expires_at = NULL, updated_at = @now
   WHERE supersede_key = @key AND id != @except AND state IN ('queued', 'running') RETURNING *`;
 
+/** One job's check-run ids, to store in its payload. */
+export interface CheckRunIdsUpdate {
+  /** The job. */
+  jobId: string;
+  /** Its check-run ids by gate. */
+  ids: Job['checkRunIds'];
+}
+
 /** Stores a job's check-run ids (JSON) in its payload. */
 const SET_CHECK_RUN_IDS_SQL = `UPDATE jobs SET payload = json_set(payload, '$.checkRunIds', json(@ids)), updated_at = @now WHERE id = @id`;
 
@@ -121,7 +129,7 @@ export function jobTable(db: StoreDatabase) {
     }),
   );
 
-  const setCheckRunIdsMany = db.transaction((updates: { jobId: string; ids: Job['checkRunIds'] }[], now: number) => {
+  const setCheckRunIdsMany = db.transaction((updates: CheckRunIdsUpdate[], now: number) => {
     for (const { jobId, ids } of updates) setCheckRuns.run({ id: jobId, ids: JSON.stringify(ids), now });
   });
 
@@ -153,10 +161,8 @@ export function jobTable(db: StoreDatabase) {
     hasSupersedable: (key: string, except: string) => supersedable.get({ key, except })?.found === 1,
     /** Cancels queued and running jobs with the key, except one; returns them. */
     cancel: (key: string, except: string, now: number) => cancel.all({ key, except, now }).map(rowOf),
-    /** Stores check-run ids in the payload. */
-    setCheckRunIds: (id: string, ids: Job['checkRunIds'], now: number) => setCheckRuns.run({ id, ids: JSON.stringify(ids), now }).changes === 1,
     /** Stores the check-run ids of several jobs in one transaction. */
-    setCheckRunIdsMany: (updates: { jobId: string; ids: Job['checkRunIds'] }[], now: number) => setCheckRunIdsMany(updates, now),
+    setCheckRunIdsMany: (updates: CheckRunIdsUpdate[], now: number) => setCheckRunIdsMany(updates, now),
     /** Jobs by state. */
     counts: (): Record<JobState, number> => {
       const result: Record<JobState, number> = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
