@@ -1,8 +1,9 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createQueue, type QueueAndStores } from '../../src/queue/index.js';
-import type { QueueTuning } from '../../src/queue/options.js';
+import { BullJobQueue } from '../../src/queue/bullmq/queue.js';
+import { DEFAULT_TUNING, type QueueTuning } from '../../src/queue/options.js';
 import { RetryableJobError, type WorkerHandle } from '../../src/queue/types.js';
 import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child, removeTempDirs } from './support/helpers.js';
 
@@ -61,6 +62,9 @@ describe('BullMQ job queue', () => {
     track(queue.process(async (j) => void handled.push(j.id), { concurrency: 1 }));
     await waitFor(async () => (await queue.counts()).done === 1, 'the job');
     expect(handled).toEqual([job.id]);
+    // GitHub redelivers on request days later: a finished job still makes the delivery a duplicate.
+    const late = await queue.enqueue(makeJob({ deliveryId: job.deliveryId }), { dedupKey: job.deliveryId });
+    expect([late.duplicate, late.job.id]).toEqual([true, job.id]);
   });
 
   it('stores the enqueues of one turn together, telling a duplicate within the batch from the first, and records their supersede keys', async () => {
@@ -191,6 +195,43 @@ describe('BullMQ job queue', () => {
     track(queue.process(async (j) => void (seen = j.checkRunIds), { concurrency: 1 }));
     await waitFor(() => seen !== undefined, 'the job');
     expect(seen).toEqual({ lint: 1, docs: 3 });
+  });
+
+  it('records the check-run ids of one turn together, and a superseded job carries its recorded ids', async () => {
+    const { queue } = await open(freshPrefix());
+    const [first, second] = [makeJob(), makeJob()];
+    await queue.enqueue(first, { dedupKey: first.id, supersedeKey: 'pr-9' });
+    await queue.enqueue(second, { dedupKey: second.id });
+    await Promise.all([queue.setCheckRunIds(first.id, { lint: 5, coverage: 6 }), queue.setCheckRunIds(second.id, { docs: 7 })]);
+    const newest = makeJob();
+    await queue.enqueue(newest, { dedupKey: newest.id, supersedeKey: 'pr-9' });
+    const [cancelled] = await queue.supersede('pr-9', newest.id);
+    // The app completes these as `cancelled`: without the ids the old checks would stay queued.
+    expect(cancelled?.checkRunIds).toEqual({ lint: 5, coverage: 6 });
+    const seen = new Map<string, unknown>();
+    track(queue.process(async (j) => void seen.set(j.id, j.checkRunIds), { concurrency: 2 }));
+    await waitFor(() => seen.size === 2, 'the two remaining jobs');
+    expect(seen.get(second.id)).toEqual({ docs: 7 });
+    expect(seen.get(newest.id)).toEqual({});
+  });
+
+  it('supersedes nothing, without a round trip, for a job that was alone under its key when stored', async () => {
+    const client = new Redis(REDIS_URL);
+    const prefix = freshPrefix();
+    const queue = new BullJobQueue({ client, url: REDIS_URL, prefix, tuning: { ...DEFAULT_TUNING, ...FAST } });
+    cleanups.push(async () => {
+      await queue.close();
+      client.disconnect();
+    });
+    const [alone, next] = [makeJob(), makeJob()];
+    await queue.enqueue(alone, { dedupKey: alone.id, supersedeKey: 'pr-3' });
+    await queue.enqueue(next, { dedupKey: next.id, supersedeKey: 'pr-3' });
+    const reads = jest.spyOn(client, 'smembers');
+    expect(await queue.supersede('pr-3', alone.id)).toEqual([]);
+    expect(reads).not.toHaveBeenCalled();
+    // The second job found the first under the key when it was stored: it asks, and cancels it.
+    expect((await queue.supersede('pr-3', next.id)).map((job) => job.id)).toEqual([alone.id]);
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 
   it('keeps the result cache, ledger and cursors in Redis', async () => {

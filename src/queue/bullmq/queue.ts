@@ -7,12 +7,13 @@
 import { createHash } from 'node:crypto';
 import { Queue, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../gates/types.js';
+import { GATE_NAMES, type Logger } from '../../gates/types.js';
 import type { Job, JobState } from '../job.js';
 import { BACKOFF_JITTER, type QueueTuning } from '../options.js';
 import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
 import { startBullWorkers } from './worker.js';
 import { JobAbortedError } from '../abort.js';
+import { REDIS_COMMAND_TIMEOUT_MS } from './connection.js';
 
 /** Name of the BullMQ queue inside the prefix. */
 export const QUEUE_NAME = 'jobs';
@@ -47,11 +48,21 @@ export interface BullQueueOptions {
 }
 
 /**
- * The BullMQ job id for a dedup key: BullMQ refuses `:` in custom ids, so the key is hashed.
+ * BullMQ's id of a job: our id itself, which BullMQ accepts unless it is an integer or holds a `:`
+ * (then a hash of it). Knowing it before the job is stored is what lets the supersede bookkeeping go
+ * out beside the job rather than after it.
+ * @param jobId Our job id (a UUID from the app).
+ */
+export function bullJobId(jobId: string): string {
+  return /^\d+$|:/u.test(jobId) ? `h${createHash('sha256').update(jobId).digest('hex').slice(0, 40)}` : jobId;
+}
+
+/**
+ * BullMQ's deduplication id for a dedup key (BullMQ keys it as `de:<id>`; hashed so any key fits).
  * @param dedupKey Caller's dedup key.
  */
-export function bullJobId(dedupKey: string): string {
-  return `d${createHash('sha256').update(dedupKey).digest('hex').slice(0, 40)}`;
+export function deduplicationId(dedupKey: string): string {
+  return createHash('sha256').update(dedupKey).digest('hex').slice(0, 40);
 }
 
 /** An enqueue waiting for the end of its event-loop turn. */
@@ -68,13 +79,25 @@ const QUEUED_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-chi
 /** {@link JobQueue} on BullMQ. */
 export class BullJobQueue implements JobQueue {
   private readonly queue: Queue<BullJobData>;
+  /**
+   * BullMQ's own connection. BullMQ defines its ~50 Lua scripts as commands on the connection it is
+   * given, and ioredis copies every such command onto each pipeline it builds: on a shared connection
+   * every pipeline of ours (two per delivery) cost ≈ 0.1 ms of the webhook thread for that copying
+   * alone (docs/benchmarks.md). Our own commands stay on `options.client`, which has none.
+   */
+  private readonly bullClient: Redis;
   private readonly running = new Map<string, AbortController>();
   private readonly workers = new Set<WorkerHandle>();
   private pending: PendingEnqueue[] = [];
+  /** Jobs whose supersede set held nothing else when they were stored: their `supersede` is a no-op. */
+  private readonly alone = new Set<string>();
+  private checkRunIdWrites: { jobId: string; ids: Job['checkRunIds']; resolve(): void; reject(error: Error): void }[] = [];
 
   /** @param options Connection, prefix and timing. */
   constructor(private readonly options: BullQueueOptions) {
-    this.queue = new Queue<BullJobData>(QUEUE_NAME, { connection: options.client, prefix: options.prefix });
+    this.bullClient = options.client.duplicate();
+    this.bullClient.on('error', () => undefined); // reported through the queue's own 'error' event
+    this.queue = new Queue<BullJobData>(QUEUE_NAME, { connection: this.bullClient, prefix: options.prefix });
     this.queue.on('error', (error) => options.log?.warn({ err: error }, 'BullMQ queue error'));
   }
 
@@ -103,47 +126,69 @@ export class BullJobQueue implements JobQueue {
     const batch = this.pending;
     this.pending = [];
     const { maxAttempts, backoffBaseMs } = this.options.tuning;
-    const ttl = String(FINISHED_JOB_RETENTION_SECONDS);
     try {
-      await this.queue.addBulk(
-        batch.map(({ job, dedupKey, supersedeKey }) => ({
-          name: 'job',
-          data: { job, dedupKey, ...(supersedeKey === undefined ? {} : { supersedeKey }) },
-          opts: {
-            jobId: bullJobId(dedupKey),
-            attempts: maxAttempts,
-            backoff: { type: 'exponential', delay: backoffBaseMs, jitter: BACKOFF_JITTER },
-            removeOnComplete: { age: FINISHED_JOB_RETENTION_SECONDS },
-            removeOnFail: { age: FINISHED_JOB_RETENTION_SECONDS },
-          },
-        })),
+      // BullMQ's deduplication (kept as long as finished jobs) answers a duplicate with the id of the
+      // job already stored: one round trip tells stored from duplicate. The supersede sets go out at
+      // the same time on the other connection, each read back: whatever else a set holds now is older
+      // than the new job, and when that is nothing, `supersede` needs no round trip of its own.
+      const jobs = batch.map(({ job, dedupKey, supersedeKey }) => ({
+        name: 'job',
+        data: { job, dedupKey, ...(supersedeKey === undefined ? {} : { supersedeKey }) },
+        opts: {
+          jobId: bullJobId(job.id),
+          deduplication: { id: deduplicationId(dedupKey), ttl: FINISHED_JOB_RETENTION_SECONDS * 1000 },
+          attempts: maxAttempts,
+          backoff: { type: 'exponential' as const, delay: backoffBaseMs, jitter: BACKOFF_JITTER },
+          removeOnComplete: { age: FINISHED_JOB_RETENTION_SECONDS },
+          removeOnFail: { age: FINISHED_JOB_RETENTION_SECONDS },
+        },
+      }));
+      // `addBulk` builds a pipeline on BullMQ's connection (see `bullClient`); one job needs none.
+      const [single] = jobs;
+      const adding = jobs.length === 1 && single !== undefined ? this.queue.add(single.name, single.data, single.opts).then((job) => [job]) : this.queue.addBulk(jobs);
+      const [added, members] = await Promise.all([adding, this.registerSupersedeKeys(batch)]);
+      await Promise.all(
+        batch.map(async ({ job, resolve }, i) => {
+          const storedId = added[i]?.id;
+          if (storedId === bullJobId(job.id)) {
+            if (members[i]?.every((member) => member === storedId) === true) this.alone.add(job.id);
+            resolve({ job, duplicate: false });
+            return;
+          }
+          const stored = storedId === undefined ? undefined : await this.queue.getJob(storedId);
+          resolve({ job: stored?.data.job ?? job, duplicate: true });
+        }),
       );
-      // BullMQ answers a duplicate id with the existing job's id only, so the stored data tells
-      // whether an enqueue created the job. The data of job i is reply `dataReply[i]` of the pipeline.
-      const pipeline = this.options.client.pipeline();
-      const dataReply: number[] = [];
-      let replies = 0;
-      for (const { job, dedupKey, supersedeKey } of batch) {
-        const id = bullJobId(dedupKey);
-        dataReply.push(replies);
-        pipeline.hget(this.queue.toKey(id), 'data').set(this.key('id', job.id), id, 'EX', ttl);
-        replies += 2;
-        if (supersedeKey !== undefined) {
-          const set = this.key('supersede', supersedeKey);
-          pipeline.sadd(set, id).expire(set, ttl);
-          replies += 2;
-        }
-      }
-      const answers = (await pipeline.exec()) ?? [];
-      batch.forEach(({ job, resolve }, i) => {
-        const stored = answers[dataReply[i] ?? -1]?.[1];
-        const storedJob = typeof stored === 'string' ? (JSON.parse(stored) as BullJobData).job : job;
-        resolve({ job: storedJob, duplicate: storedJob.id !== job.id });
-      });
     } catch (error) {
       const failure = new Error('could not store the job in Redis (QG_REDIS_URL): is Redis up?', { cause: error });
       for (const { reject } of batch) reject(failure);
     }
+  }
+
+  /** Adds each job to its supersede set; returns each set's members afterwards (none without a key). */
+  private async registerSupersedeKeys(batch: PendingEnqueue[]): Promise<(string[] | undefined)[]> {
+    if (batch.every(({ supersedeKey }) => supersedeKey === undefined)) return [];
+    const ttl = String(FINISHED_JOB_RETENTION_SECONDS);
+    const pipeline = this.options.client.pipeline();
+    const replyOf: (number | undefined)[] = [];
+    let replies = 0;
+    for (const { job, supersedeKey } of batch) {
+      if (supersedeKey === undefined) {
+        replyOf.push(undefined);
+        continue;
+      }
+      const set = this.key('supersede', supersedeKey);
+      pipeline.sadd(set, bullJobId(job.id)).expire(set, ttl).smembers(set);
+      replyOf.push(replies + 2);
+      replies += 3;
+    }
+    const answers = (await pipeline.exec()) ?? [];
+    const failed = answers.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
+    return replyOf.map((reply) => {
+      const members = reply === undefined ? undefined : answers[reply]?.[1];
+      return Array.isArray(members) ? members.filter((member): member is string => typeof member === 'string') : undefined;
+    });
   }
 
   /**
@@ -160,17 +205,13 @@ export class BullJobQueue implements JobQueue {
    * once, in other processes within a third of the lease.
    */
   async supersede(supersedeKey: string, exceptJobId: string): Promise<Job[]> {
+    if (this.alone.delete(exceptJobId)) return [];
     const { client } = this.options;
     const set = this.key('supersede', supersedeKey);
+    const ownId = bullJobId(exceptJobId);
     const jobs: BullJob<BullJobData>[] = [];
-    // The set holds the new job too; most deliveries (a pull request's first) have nothing else in it,
-    // and one round trip that also asks for the new job's BullMQ id tells so without loading any job.
-    const replies = (await client.pipeline().smembers(set).get(this.key('id', exceptJobId)).exec()) ?? [];
-    const failed = replies.find(([error]) => error !== null)?.[0];
-    if (failed) throw failed;
-    const [members, ownId] = replies.map(([, reply]) => reply);
-    const others = Array.isArray(members) ? members.filter((id): id is string => typeof id === 'string' && id !== ownId) : [];
-    for (const id of others) {
+    for (const id of await client.smembers(set)) {
+      if (id === ownId) continue;
       const bullJob = await this.queue.getJob(id);
       if (bullJob === undefined) await client.srem(set, id);
       else if (bullJob.data.job.id !== exceptJobId) jobs.push(bullJob);
@@ -187,7 +228,8 @@ export class BullJobQueue implements JobQueue {
       if (QUEUED_STATES.has(state)) await this.tryRemove(bullJob);
       if (QUEUED_STATES.has(state) || state === 'active') {
         this.running.get(id)?.abort(new JobAbortedError('cancelled'));
-        cancelled.push(bullJob.data.job);
+        const { job } = bullJob.data;
+        cancelled.push({ ...job, checkRunIds: { ...job.checkRunIds, ...(await this.storedCheckRunIds(job.id)) } });
       }
       await client.srem(set, id);
     }
@@ -204,12 +246,49 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  /** Records check-run ids in the stored job. */
-  async setCheckRunIds(jobId: string, ids: Job['checkRunIds']): Promise<void> {
-    const id = await this.options.client.get(this.key('id', jobId));
-    const bullJob = id === null ? undefined : await this.queue.getJob(id);
-    if (bullJob === undefined) return;
-    await bullJob.updateData({ ...bullJob.data, job: { ...bullJob.data.job, checkRunIds: ids } });
+  /**
+   * Records check-run ids beside the stored job, in a hash of their own that the worker reads when it
+   * takes the job: rewriting BullMQ's job data took three round trips and the job's JSON both ways on
+   * the thread that answers webhooks. The writes of one event-loop turn share one pipeline.
+   */
+  setCheckRunIds(jobId: string, ids: Job['checkRunIds']): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.checkRunIdWrites.push({ jobId, ids, resolve, reject });
+      if (this.checkRunIdWrites.length === 1) setImmediate(() => void this.flushCheckRunIds());
+    });
+  }
+
+  private async flushCheckRunIds(): Promise<void> {
+    const batch = this.checkRunIdWrites;
+    this.checkRunIdWrites = [];
+    const pipeline = this.options.client.pipeline();
+    for (const { jobId, ids } of batch) {
+      const key = this.key('check-runs', jobId);
+      const fields = Object.entries(ids).flatMap(([gate, id]) => [gate, String(id)]);
+      if (fields.length > 0) pipeline.hset(key, ...fields).expire(key, FINISHED_JOB_RETENTION_SECONDS);
+    }
+    try {
+      const failed = ((await pipeline.exec()) ?? []).find(([error]) => error !== null)?.[0];
+      if (failed) throw failed;
+      for (const { resolve } of batch) resolve();
+    } catch (error) {
+      const failure = new Error('could not record the check-run ids in Redis', { cause: error });
+      for (const { reject } of batch) reject(failure);
+    }
+  }
+
+  /**
+   * The check-run ids recorded for a job by {@link BullJobQueue.setCheckRunIds}.
+   * @param jobId Our job id.
+   */
+  async storedCheckRunIds(jobId: string): Promise<Job['checkRunIds']> {
+    const fields = await this.options.client.hgetall(this.key('check-runs', jobId));
+    const ids: Job['checkRunIds'] = {};
+    for (const gate of GATE_NAMES) {
+      const id = Number(fields[gate]);
+      if (Number.isInteger(id) && id > 0) ids[gate] = id;
+    }
+    return ids;
   }
 
   /** Starts `concurrency` workers in this process on their own connection. */
@@ -224,6 +303,7 @@ export class BullJobQueue implements JobQueue {
       onOutcome: options.onOutcome ?? (() => undefined),
       running: this.running,
       isCancelled: async (id) => (await this.options.client.exists(this.cancelledKey(id))) === 1,
+      storedCheckRunIds: (jobId) => this.storedCheckRunIds(jobId),
       ...(this.options.log === undefined ? {} : { log: this.options.log }),
     });
     const handle: WorkerHandle = {
@@ -265,6 +345,12 @@ export class BullJobQueue implements JobQueue {
   /** Stops workers (running jobs go back to waiting) and closes the queue; the caller closes the client. */
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((worker) => worker.close()));
+    // BullMQ still setting up its connection (a queue closed right after it was made) would fail that
+    // set-up on an emitter nobody listens to once closed, and that throws: let it finish first.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise((resolve) => (timer = setTimeout(resolve, REDIS_COMMAND_TIMEOUT_MS)));
+    await Promise.race([this.queue.waitUntilReady().catch(() => undefined), late]).finally(() => clearTimeout(timer));
     await this.queue.close();
+    this.bullClient.disconnect();
   }
 }

@@ -34,6 +34,8 @@ export interface BullWorkerOptions {
   running: Map<string, AbortController>;
   /** Whether supersede marked the job cancelled. */
   isCancelled(bullId: string): Promise<boolean>;
+  /** Check-run ids recorded after the job was stored (`BullJobQueue.setCheckRunIds`). */
+  storedCheckRunIds(jobId: string): Promise<Job['checkRunIds']>;
   /** Progress and failures. */
   log?: Logger;
 }
@@ -47,20 +49,20 @@ function message(error: unknown): string {
  * @param options Connection, handler and timing.
  */
 export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
-  const { tuning, handler, running, isCancelled, onOutcome, log } = options;
+  const { tuning, handler, running, isCancelled, storedCheckRunIds, onOutcome, log } = options;
   const connection = new Redis(options.url, WORKER_OPTIONS);
   const mine = new Map<string, AbortController>();
 
   async function processJob(bullJob: BullJob<BullJobData>, token?: string): Promise<void> {
     const id = bullJob.id ?? '';
-    const { job } = bullJob.data;
+    const stored = bullJob.data.job;
     // A stall (dead worker) gives the job back without counting a failed attempt, so "attempts
     // started" is the attempt number the handler must see, less the starts given back at shutdown.
     const attempt = bullJob.attemptsStarted - (bullJob.data.releases ?? 0);
     const maxAttempts = bullJob.opts.attempts ?? tuning.maxAttempts;
-    const scope = { jobId: job.id, deliveryId: job.deliveryId, attempt };
+    const scope = { jobId: stored.id, deliveryId: stored.deliveryId, attempt };
     if (attempt > maxAttempts + 1) {
-      onOutcome('failed', job);
+      onOutcome('failed', stored);
       throw new UnrecoverableError(WORKER_DIED_REASON);
     }
     // Registered before the check, so a supersede in this process either sees the controller or
@@ -71,9 +73,12 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
     if ((await isCancelled(id)) || controller.signal.aborted) {
       running.delete(id);
       mine.delete(id);
-      onOutcome('cancelled', job);
+      onOutcome('cancelled', stored);
       return;
     }
+    // Unreadable ids are not worth failing the job for: the handler finds the runs on GitHub.
+    const recorded = await storedCheckRunIds(stored.id).catch(() => ({}));
+    const job: Job = { ...stored, checkRunIds: { ...stored.checkRunIds, ...recorded } };
     const check = setInterval(() => {
       isCancelled(id).then(
         (cancelled) => cancelled && controller.abort(new JobAbortedError('cancelled')),
