@@ -179,4 +179,26 @@ describe('check-run outbox', () => {
     expect(result.ids).toEqual({});
     expect(result.errors).toEqual(['quality-gates/lint: the app is shutting down', 'quality-gates/docs: the app is shutting down']);
   });
+
+  it('gathers the requests of collectMs before the thread sees them, and answers them at close without sending any', async () => {
+    const gathering = outbox({ ...FAST, collectMs: 300 });
+    const first = request(github, { owner: 'gathered', gates: ['lint'] });
+    const askedAt = Date.now();
+    const created = gathering.create(first);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = gathering.create(request(github, { owner: 'gathered', gates: ['docs'] }));
+    await Promise.all([created, second]);
+    const sent = github.requestsTo('POST', /\/repos\/gathered\/demo\/check-runs$/);
+    expect(sent).toHaveLength(2);
+    // Both went after the first request's collection time, the second with it rather than on its own.
+    for (const r of sent) expect(r.at - askedAt).toBeGreaterThanOrEqual(290);
+
+    const closing = outbox({ ...FAST, collectMs: 300 });
+    await closing.create(request(github, { owner: 'closing', gates: ['lint'] }));
+    const pending = closing.create(request(github, { owner: 'closing', gates: ['docs'] }));
+    await closing.close();
+    expect((await pending).errors).toEqual(['quality-gates/docs: the app is shutting down']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(github.requestsTo('POST', /\/repos\/closing\/demo\/check-runs$/)).toHaveLength(1);
+  });
 });
