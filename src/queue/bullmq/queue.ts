@@ -1,7 +1,8 @@
 /**
  * The distributed job queue on BullMQ: any number of worker processes on any number of machines
- * share one Redis. Same semantics as the SQLite queue: dedup key = BullMQ job id, attempts with
- * exponential backoff, a lock (lease) whose expiry hands a dead worker's job to another.
+ * share one Redis. Same semantics as the SQLite queue: the dedup key is BullMQ's deduplication id
+ * (kept as long as finished jobs), attempts with exponential backoff, a lock (lease) whose expiry
+ * hands a dead worker's job to another.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -73,6 +74,9 @@ interface PendingEnqueue {
   resolve(result: EnqueueResult): void;
   reject(error: Error): void;
 }
+
+/** Most jobs remembered as having nothing to supersede (see `BullJobQueue.remember`). */
+export const MAX_ALONE_NOTES = 10_000;
 
 const QUEUED_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -151,7 +155,7 @@ export class BullJobQueue implements JobQueue {
         batch.map(async ({ job, resolve }, i) => {
           const storedId = added[i]?.id;
           if (storedId === bullJobId(job.id)) {
-            if (members[i]?.every((member) => member === storedId) === true) this.alone.add(job.id);
+            if (members[i]?.every((member) => member === storedId) === true) this.remember(job.id);
             resolve({ job, duplicate: false });
             return;
           }
@@ -163,6 +167,15 @@ export class BullJobQueue implements JobQueue {
       const failure = new Error('could not store the job in Redis (QG_REDIS_URL): is Redis up?', { cause: error });
       for (const { reject } of batch) reject(failure);
     }
+  }
+
+  /**
+   * Notes a job that has nothing to supersede. The app asks `supersede` right after each answer; should
+   * a caller never ask, the notes are dropped past {@link MAX_ALONE_NOTES} (asking Redis is never wrong).
+   */
+  private remember(jobId: string): void {
+    if (this.alone.size >= MAX_ALONE_NOTES) this.alone.clear();
+    this.alone.add(jobId);
   }
 
   /** Adds each job to its supersede set; returns each set's members afterwards (none without a key). */
