@@ -227,7 +227,7 @@ export class BullJobQueue implements JobQueue {
       if (id === ownId) continue;
       const bullJob = await this.queue.getJob(id);
       if (bullJob === undefined) await client.srem(set, id);
-      else if (bullJob.data.job.id !== exceptJobId) jobs.push(bullJob);
+      else jobs.push(bullJob);
     }
     if (jobs.length === 0) return [];
     const marks = client.pipeline();
