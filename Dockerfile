@@ -13,8 +13,8 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, so code changes do not reinstall them. tsx and typescript are runtime
-# dependencies: bin/quality-gates.js runs the TypeScript sources directly, no build step.
+# Dependencies first, so code changes do not reinstall them. typescript is a runtime dependency (the
+# gates and the build below use it); tsx runs the sources when they no longer match the build.
 # Scripts are skipped (`prepare` would build), then only the native module that needs one is rebuilt.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts \
@@ -26,6 +26,11 @@ COPY src ./src
 COPY assets ./assets
 COPY docs/configuration.md ./docs/configuration.md
 COPY app.yml ./app.yml
+COPY tsconfig.json tsconfig.build.json ./
+
+# Compiled once here: bin/quality-gates.js then runs dist/ (about 50 MB less memory than running the
+# TypeScript sources through tsx, and a faster start).
+RUN npm run build
 
 # Non-root: the app's own files stay read-only to it; /data holds the job store and caches; /app is
 # writable only so Probot's first-run setup can write .env.

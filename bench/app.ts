@@ -2,7 +2,7 @@
  * The app's webhook path under load: time to acknowledge a pull_request delivery, and time from sending
  * it until its three check runs exist as `queued` on (a fake) GitHub — at a steady 50 deliveries per
  * second and for a burst of 100 at once. In the same run, a Probot app whose handler does nothing
- * (started like `probot run`) gives the floor Probot itself sets. Everything is on loopback; the app
+ * (started like `probot run`, `bench/probot-noop.js`; plain JavaScript, as the app runs its compiled build) gives the floor Probot itself sets. Everything is on loopback; the app
  * runs as `npm start` runs it, with `QG_WORKERS=0` so that no gate competes for the CPU. Each server
  * is measured {@link ROUNDS} times, taking turns; the table gives the median of the rounds' figures
  * (one run swings by ±30 % on a small shared machine). The fake GitHub runs in its own process at nice 10,
@@ -20,9 +20,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from 'probot';
 import { APP_ROOT } from '../src/paths.js';
 import { FAKE_GITHUB_NICE, spawnRole } from './webhook-ack.js';
+import { ensureBuilt } from './build.js';
 import { throwawayKey } from '../test/support/app-process.js';
 import { pullRequestPayload } from '../test/support/webhooks.js';
 
@@ -111,7 +111,7 @@ async function startOurs(github: GitHubProcess, dataDir: string): Promise<{ url:
 
 async function startBaseline(github: GitHubProcess, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, ['--import', path.join(APP_ROOT, 'bin', 'register.js'), fileURLToPath(import.meta.url), '--serve-baseline'], {
+  const child = spawn(process.execPath, [path.join(APP_ROOT, 'bench', 'probot-noop.js'), 'run'], {
     env: serverEnv(github, dataDir, port),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -213,6 +213,7 @@ async function measure(start: (github: GitHubProcess, dataDir: string) => Promis
 
 /** Runs the benchmark and prints its table. */
 export async function main(): Promise<void> {
+  const runtime = ensureBuilt();
   const baseline: { steadySamples: Sample[][]; burstSamples: Sample[][] } = { steadySamples: [], burstSamples: [] };
   const ours: typeof baseline = { steadySamples: [], burstSamples: [] };
   for (let round = 0; round < ROUNDS; round++) {
@@ -226,7 +227,7 @@ export async function main(): Promise<void> {
     }
   }
   const lines = [
-    `Median of ${String(ROUNDS)} rounds. Webhook path, pull_request deliveries (${String(Math.round(JSON.stringify(pullRequestPayload({ owner: 'bench', repo: 'app', number: 1, sha: '1'.repeat(40), baseSha: '0'.repeat(40) })).length / 1024))} KB), loopback, ${String(os.availableParallelism())} cores. Times in ms.`,
+    `Median of ${String(ROUNDS)} rounds. Webhook path, pull_request deliveries (${String(Math.round(JSON.stringify(pullRequestPayload({ owner: 'bench', repo: 'app', number: 1, sha: '1'.repeat(40), baseSha: '0'.repeat(40) })).length / 1024))} KB), loopback, ${String(os.availableParallelism())} cores, app ${runtime}. Times in ms.`,
     '',
     '| scenario | deliveries | ack p50 | ack p99 | 3 checks queued p50 | 3 checks queued p99 | ack p99 of each round |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -240,17 +241,6 @@ export async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** The floor: Probot verifying, parsing and dispatching the same events to handlers that do nothing. */
-async function serveBaseline(): Promise<void> {
-  await run(
-    (app) => {
-      app.on(['pull_request', 'push', 'check_suite', 'check_run'], async () => undefined);
-    },
-    { env: process.env },
-  );
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--serve-baseline')) await serveBaseline();
-  else await main();
+  await main();
 }

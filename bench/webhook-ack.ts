@@ -5,7 +5,7 @@
  * (BullMQ), plus the RSS of each server process idle and at the burst's peak. On a small shared
  * machine one run of a phase swings by ±30 %, so each phase runs {@link ROUNDS} times, the servers
  * taking turns in a rotating order, and the table gives the median of the rounds. The app runs as
- * `npm start` runs it (a separate process, workers off: `QG_WORKERS=0`, so only the web path is
+ * `npm start` runs it (compiled: the benchmark builds `dist/` first if it is not current; a separate process, workers off: `QG_WORKERS=0`, so only the web path is
  * measured; it still creates the three `queued` check runs of each job on a fake GitHub in a third
  * process). Deliveries are signed `pull_request.opened` example payloads (~23 KB), each its own pull
  * request and delivery id, each on a new connection.
@@ -24,6 +24,7 @@ import { APP_ROOT } from '../src/paths.js';
 import { startApp, throwawayKey, WEBHOOK_SECRET, type AppProcess } from '../test/support/app-process.js';
 import { pullRequestPayload, sign } from '../test/support/webhooks.js';
 import { dropPrefix } from '../test/support/redis.js';
+import { ensureBuilt } from './build.js';
 
 /** Steady load: deliveries per second (issue 4 §6) … */
 export const STEADY_RATE = 200;
@@ -204,9 +205,15 @@ export async function burst(target: Target, round = 0): Promise<{ row: AckRow; p
   }
 }
 
-/** Starts this file in another process in `role` and waits for the port it prints. */
+/**
+ * Starts `role` in another process and waits for the port it prints: the fake GitHub (this file,
+ * TypeScript), or the baseline (`probot-noop.js`, plain JavaScript like the app's compiled build).
+ */
 export async function spawnRole(role: 'fake-github' | 'baseline', env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', path.join(APP_ROOT, 'bin', 'register.js'), path.join(APP_ROOT, 'bench', 'webhook-ack.ts'), role], {
+  const args = role === 'baseline'
+    ? [path.join(APP_ROOT, 'bench', 'probot-noop.js'), 'middleware']
+    : ['--import', path.join(APP_ROOT, 'bin', 'register.js'), path.join(APP_ROOT, 'bench', 'webhook-ack.ts'), role];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -229,19 +236,6 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-}
-
-/** Role `baseline`: a Probot app whose handler does nothing, behind Probot's own middleware. */
-async function runBaseline(): Promise<void> {
-  const { createNodeMiddleware, createProbot } = await import('probot');
-  const probot = createProbot({ env: { APP_ID: '1', PRIVATE_KEY: process.env.PRIVATE_KEY ?? '', WEBHOOK_SECRET, LOG_LEVEL: 'info' } });
-  await probot.ready();
-  const middleware = await createNodeMiddleware((app) => {
-    app.on('pull_request', async () => undefined);
-  }, { probot });
-  const server = http.createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-  server.listen(0, '127.0.0.1', () => process.stdout.write(`READY ${String((server.address() as { port: number }).port)}\n`));
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
 /** Role `fake-github`: the fake REST API, out of the load generator's event loop. */
@@ -282,6 +276,7 @@ export function formatTables(result: AckBenchResult): string {
 
 /** Starts the fake GitHub, the baseline and both apps; measures each; prints the tables. */
 export async function main(): Promise<AckBenchResult> {
+  const runtime = ensureBuilt();
   const key = throwawayKey();
   const fake = await spawnRole('fake-github');
   // The fake stands in for GitHub, whose work is not on the app's machine in production: it yields
@@ -293,7 +288,7 @@ export async function main(): Promise<AckBenchResult> {
   const targets: Target[] = [];
   const result: AckBenchResult = { ack: [], rss: [] };
   try {
-    const baseline = await spawnRole('baseline', { PRIVATE_KEY: key });
+    const baseline = await spawnRole('baseline', { PRIVATE_KEY: key, WEBHOOK_SECRET });
     targets.push({ name: 'Probot no-op', port: baseline.port, pid: baseline.child.pid ?? 0, stop: () => stopChild(baseline.child) });
     const appEnv = { QG_WORKERS: '0', QG_REDELIVER: '0', LOG_LEVEL: 'info' };
     if (STORES.includes('sqlite')) targets.push(appTarget('quality-gates, SQLite', await startApp(host, { ...appEnv, DATA_DIR: path.join(dataDir, 'sqlite') }, key)));
@@ -334,13 +329,12 @@ export async function main(): Promise<AckBenchResult> {
     await rm(dataDir, { recursive: true, force: true });
     await dropPrefix(prefix, REDIS_URL).catch(() => undefined);
   }
-  process.stdout.write(`\nWebhook acknowledgement (${String(os.availableParallelism())} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; app workers off; median of ${String(ROUNDS)} rounds)\n\n${formatTables(result)}\n`);
+  process.stdout.write(`\nWebhook acknowledgement (${String(os.availableParallelism())} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; app ${runtime}, workers off; median of ${String(ROUNDS)} rounds)\n\n${formatTables(result)}\n`);
   return result;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const role = process.argv[2];
-  if (role === 'baseline') await runBaseline();
-  else if (role === 'fake-github') await runFakeGitHub();
+  if (role === 'fake-github') await runFakeGitHub();
   else await main();
 }

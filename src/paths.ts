@@ -3,11 +3,30 @@
  * made visible read-only inside the sandbox without exposing the rest of the install (`.env`, keys).
  * @module
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
+/**
+ * The nearest folder at or above `start` holding a `package.json`: the sources (`src/`) and their
+ * compiled copy (`dist/src/`) sit at different depths below the installation's root.
+ * @param start A folder inside the installation.
+ */
+export function installationRoot(start: string): string {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json at or above ${start}: the installation is incomplete`);
+  }
+}
+
 /** Root of the quality-gates installation (the folder holding `package.json`). */
-export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const APP_ROOT = installationRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * How this process runs the app: `compiled` from `dist/` (built by `npm run build`, as the Docker
+ * image does), or `sources` through the TypeScript loader (a checkout without a current build).
+ */
+export const RUNTIME: 'compiled' | 'sources' = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
 
 /** The installation's `node_modules`: bundled tools run from here. */
 export const APP_NODE_MODULES = path.join(APP_ROOT, 'node_modules');

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { APP_ROOT } from '../paths.js';
+import { APP_ROOT, RUNTIME } from '../paths.js';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProbot, run, type Probot } from 'probot';
@@ -168,7 +168,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     void handler(req, res);
   });
   const port = await listen(server, portFrom(env), env.HOST);
-  probot.log.info({ port, store: runtime.queued.backend }, `quality-gates listening on port ${String(port)}`);
+  probot.log.info({ port, store: runtime.queued.backend, runtime: RUNTIME }, `quality-gates listening on port ${String(port)}`);
   if (env.QG_WORKERS !== '0') runtime.startWorkers();
   if (env.QG_REDELIVER !== '0') void catchUp(probot, runtime);
   const proxy = env.WEBHOOK_PROXY_URL

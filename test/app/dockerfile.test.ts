@@ -36,11 +36,19 @@ describe('Dockerfile', () => {
   it('starts the app the way `npm start` does, as a non-root user, with bubblewrap installed', () => {
     const pkg = JSON.parse(readFileSync(path.join(APP_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toBe('node bin/quality-gates.js serve');
+    expect(pkg.scripts.prestart).toBe('npm run build');
     expect(dockerfile).toContain('CMD ["node", "bin/quality-gates.js", "serve"]');
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/bubblewrap/);
     expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
     expect(dockerfile).toContain('npm ci --omit=dev');
+  });
+
+  it('compiles the sources in the image, after copying them and what the compiler reads', () => {
+    const build = dockerfile.indexOf('RUN npm run build');
+    expect(build).toBeGreaterThan(dockerfile.indexOf('COPY src ./src'));
+    expect(build).toBeGreaterThan(dockerfile.indexOf('COPY tsconfig.json tsconfig.build.json ./'));
+    expect(dockerfile.indexOf('COPY bin ./bin')).toBeLessThan(build);
   });
 
   it('ships the runtime TypeScript tools as production dependencies', () => {

@@ -34,8 +34,11 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/quality-gates.js serve` with the given extra environment. */
-export async function startApp(githubHost: string, extraEnv: Record<string, string> = {}, privateKey = throwawayKey()): Promise<AppProcess> {
+/**
+ * Starts `node bin/quality-gates.js serve` with the given extra environment.
+ * @param appRoot The installation to start (default this checkout).
+ */
+export async function startApp(githubHost: string, extraEnv: Record<string, string> = {}, privateKey = throwawayKey(), appRoot = APP_ROOT): Promise<AppProcess> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'qg-e2e-data-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -58,7 +61,7 @@ export async function startApp(githubHost: string, extraEnv: Record<string, stri
     NODE_ENV: 'test',
     ...extraEnv,
   };
-  const child = spawn(process.execPath, [path.join(APP_ROOT, 'bin', 'quality-gates.js'), 'serve'], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(appRoot, 'bin', 'quality-gates.js'), 'serve'], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
