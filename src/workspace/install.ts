@@ -4,7 +4,7 @@
  * install command) and handed to every later command as a read-only mount.
  * @module
  */
-import { cp, mkdir, readFile } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../gates/types.js';
 import { describeSandboxFailure } from '../sandbox/describe.js';
@@ -13,6 +13,7 @@ import type { Sandbox, SandboxLimits, SandboxMount } from '../sandbox/types.js';
 import type { DependencyCache } from './cache.js';
 import { pathExists } from './files.js';
 import { installCommand, packageManagerNeeded, writeLauncher, type PackageManagerNeed } from './package-manager.js';
+import { readTextInside } from './read-inside.js';
 
 /**
  * Folders of a cached `node_modules` that the commands get as private writable scratch space: where
@@ -94,8 +95,8 @@ interface PackageJson {
   packageManager?: unknown;
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
-  return readFile(file, 'utf8').catch(() => undefined);
+async function readOptional(dir: string, file: string): Promise<string | undefined> {
+  return readTextInside(dir, file).catch(() => undefined);
 }
 
 /** Whether the installed tree is a function of the key alone (else a pull request could poison the cache). */
@@ -110,7 +111,7 @@ function cacheable(pkg: PackageJson): boolean {
 export async function installDependencies(options: InstallOptions): Promise<InstallResult> {
   const started = Date.now();
   const done = (partial: Omit<InstallResult, 'durationMs'>): InstallResult => ({ ...partial, durationMs: Date.now() - started });
-  const manifest = await readOptional(path.join(options.dir, 'package.json'));
+  const manifest = await readOptional(options.dir, path.join(options.dir, 'package.json'));
   let pkg: PackageJson;
   try {
     pkg = manifest === undefined ? {} : (JSON.parse(manifest) as PackageJson);
@@ -129,7 +130,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   let lockfile: string | undefined;
   let lock: string | undefined;
   for (const name of LOCKFILES) {
-    lock = await readOptional(path.join(options.dir, name));
+    lock = await readOptional(options.dir, path.join(options.dir, name));
     if (lock !== undefined) {
       lockfile = name;
       break;

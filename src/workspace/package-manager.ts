@@ -12,9 +12,10 @@
  * already there and already trusted for the dependencies.
  * @module
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathExists } from './files.js';
+import { readTextInside } from './read-inside.js';
 
 /** Where the package manager is installed, inside the checkout's `node_modules`. */
 export const PM_DIR = '.quality-gates-pm';
@@ -81,7 +82,7 @@ export async function packageManagerNeeded(dir: string, manifest: ManifestFields
     // A major alone (`pnpm@9`) means that major's latest release.
     return { name, pkg: name, version: rest ? version : `^${version}`, reason: 'packageManager in package.json' };
   }
-  const pnpmLock = await readFile(path.join(dir, 'pnpm-lock.yaml'), 'utf8').catch(() => undefined);
+  const pnpmLock = await readTextInside(dir, path.join(dir, 'pnpm-lock.yaml')).catch(() => undefined);
   if (pnpmLock !== undefined) return { name: 'pnpm', pkg: 'pnpm', version: `^${pnpmMajorOf(pnpmLock)}`, reason: 'pnpm-lock.yaml' };
   if (calls(manifest.scripts, 'pnpm')) return { name: 'pnpm', pkg: 'pnpm', version: '^9', reason: 'a script calls pnpm' };
   if (await pathExists(path.join(dir, 'yarn.lock'))) return { name: 'yarn', pkg: 'yarn', version: '^1', reason: 'yarn.lock' };
@@ -102,7 +103,7 @@ export function installCommand(need: PackageManagerNeed, npmFlags: string): stri
  */
 export async function writeLauncher(dir: string, need: PackageManagerNeed): Promise<void> {
   const pkgDir = path.join(dir, 'node_modules', PM_DIR, 'node_modules', need.pkg);
-  const pkg = JSON.parse(await readFile(path.join(pkgDir, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+  const pkg = JSON.parse(await readTextInside(dir, path.join(pkgDir, 'package.json'))) as { bin?: string | Record<string, string> };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.[need.name];
   if (bin === undefined) throw new Error(`${need.pkg} declares no \`${need.name}\` command`);
   const relative = path.posix.join('..', PM_DIR, 'node_modules', need.pkg, bin);

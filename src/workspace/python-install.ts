@@ -17,6 +17,7 @@ import type { SandboxResult } from '../sandbox/types.js';
 import { REQUIREMENTS_PATTERN } from '../gates/python/detect.js';
 import { limitsFromConfig } from '../sandbox/index.js';
 import { pathExists } from './files.js';
+import { readInside } from './read-inside.js';
 
 /** The Debian interpreter: its site-packages hold the system's coverage and pytest. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -109,7 +110,7 @@ export async function requirementsKey(dir: string, requirements: PythonRequireme
   const hash = createHash('sha256');
   hash.update(`${SYSTEM_PYTHON}\0${install ?? ''}\0${JSON.stringify(requirements)}\0`);
   const names = (await readdir(dir)).filter((name) => REQUIREMENTS_PATTERN.test(name)).sort();
-  for (const name of names) hash.update(`${name}\0`).update(await readFile(path.join(dir, name)));
+  for (const name of names) hash.update(`${name}\0`).update(await readInside(dir, path.join(dir, name)));
   return hash.digest('hex').slice(0, 32);
 }
 

@@ -2,11 +2,11 @@
  * Istanbul's `coverage-final.json` (written by c8 and by Jest) → line-level {@link FileCoverage}.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { FileCoverage } from '../types.js';
 import { round2 } from '../wording.js';
+import { readTextInside } from '../../workspace/read-inside.js';
 
 /**
  * A coverage path relative to the checkout, with forward slashes; undefined for files outside it
@@ -47,7 +47,7 @@ export function fileCoverageFromMap(data: unknown, dir: string): FileCoverage[] 
 export async function readCoverageFile(file: string, dir: string): Promise<FileCoverage[]> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextInside(dir, file);
   } catch {
     return [];
   }
@@ -55,7 +55,7 @@ export async function readCoverageFile(file: string, dir: string): Promise<FileC
   const { codeLines, restrictToCode } = await import('./code-lines.js');
   return Promise.all(
     fileCoverageFromMap(JSON.parse(text), dir).map(async (coverage) => {
-      const source = await readFile(path.join(dir, coverage.path), 'utf8').catch(() => undefined);
+      const source = await readTextInside(dir, path.join(dir, coverage.path)).catch(() => undefined);
       return source === undefined ? coverage : restrictToCode(coverage, codeLines(source, coverage.path));
     }),
   );

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import type { DocItem } from '../types.js';
+import { readTextInsideSync } from '../../workspace/read-inside.js';
 
 /**
  * Only symbols are resolved, nothing is type-checked: no default library, no `@types`, no JS inside
@@ -72,9 +73,28 @@ function isPublicMember(member: ts.ClassElement): boolean {
   return (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) === 0 && !isHidden(member);
 }
 
+/**
+ * The compiler's file system, reading the checkout's files as {@link readTextInsideSync} does: the
+ * tests ran in the checkout before this, and a link they left to a device, a FIFO or a file of the
+ * host is read as a missing file. The compiler's own library files are read as usual.
+ */
+function checkoutHost(dir: string): ts.CompilerHost {
+  const host = ts.createCompilerHost(COMPILER_OPTIONS);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (fileName) => {
+    if (path.relative(dir, fileName).startsWith('..')) return readFile(fileName);
+    try {
+      return readTextInsideSync(dir, fileName);
+    } catch {
+      return undefined;
+    }
+  };
+  return host;
+}
+
 /** Collects the examined symbols of each file's exports, declared inside `dir`, one item per declaration. */
 export function collectDocItems(dir: string, files: readonly string[]): DocItem[] {
-  const program = ts.createProgram(files, COMPILER_OPTIONS);
+  const program = ts.createProgram({ rootNames: files, options: COMPILER_OPTIONS, host: checkoutHost(dir) });
   const checker = program.getTypeChecker();
   const seen = new Set<ts.Node>();
   const items: DocItem[] = [];

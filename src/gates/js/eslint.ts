@@ -4,7 +4,6 @@
  * output cap can never cut the JSON in half.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { APP_NODE_MODULES, ASSETS_DIR } from '../../paths.js';
@@ -14,6 +13,7 @@ import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
 import { pathExists } from '../../workspace/files.js';
+import { readTextInside } from '../../workspace/read-inside.js';
 
 /** Flat config file names ESLint ≥ 9 looks up. */
 export const FLAT_CONFIG_FILES = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts'];
@@ -129,7 +129,7 @@ export const eslintToolchain: Toolchain<'lint'> = {
     }
     let measurement: LintMeasurement;
     try {
-      measurement = parseEslintJson(await readFile(out, 'utf8'), ctx.dir);
+      measurement = parseEslintJson(await readTextInside(ctx.dir, out), ctx.dir);
     } catch (error) {
       throw new ToolError('ESLint ran but its JSON report is missing or unreadable.', {
         output: combinedOutput(result),

@@ -4,7 +4,7 @@
  * runs tests in its own module registry.)
  * @module
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { combinedOutput, reportDir, runTool } from '../exec.js';
@@ -15,6 +15,7 @@ import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
 import { isNpmTest, isPlainJestScript, outputTail, shellQuote, TEST_ENV, testCommand, usesJest, withLocalBin } from './test-command.js';
 import { MAX_FAILED_NAMES, summaryFromExitCode, type TestSummary } from './test-output.js';
+import { readTextInside } from '../../workspace/read-inside.js';
 
 interface JestJson {
   numPassedTests?: number;
@@ -90,7 +91,7 @@ export const jestToolchain: Toolchain<'coverage'> = {
     const output = combinedOutput(result);
     let summary: TestSummary;
     try {
-      summary = parseJestJson(await readFile(path.join(outDir, 'jest.json'), 'utf8'), ctx.dir);
+      summary = parseJestJson(await readTextInside(ctx.dir, path.join(outDir, 'jest.json')), ctx.dir);
     } catch {
       summary = summaryFromExitCode(result.exitCode);
     }

@@ -2,8 +2,8 @@
  * Reading a repository's `package.json`: dependencies, scripts and entry points. Only reads files.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readTextInside } from '../../workspace/read-inside.js';
 
 /** The fields of `package.json` the JS toolchains look at. */
 export interface PackageJson {
@@ -43,7 +43,7 @@ export function workspaceGlobs(pkg: PackageJson): string[] {
 export async function readPackageJson(dir: string): Promise<PackageJson | undefined> {
   let text: string;
   try {
-    text = await readFile(path.join(dir, 'package.json'), 'utf8');
+    text = await readTextInside(dir, path.join(dir, 'package.json'));
   } catch {
     return undefined;
   }

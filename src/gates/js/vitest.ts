@@ -4,7 +4,7 @@
  * evaluates the transformed modules itself, so V8's coverage never names the checkout's files.
  * @module
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Config } from '../../config/schema.js';
@@ -17,6 +17,7 @@ import { npmInstall } from './install.js';
 import { parseJestJson } from './jest.js';
 import { isNpmTest, outputTail, shellQuote, TEST_ENV, testCommand, usesTestRunner, withLocalBin } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode, type TestSummary } from './test-output.js';
+import { readTextInside } from '../../workspace/read-inside.js';
 
 /**
  * Whether the coverage gate should use Vitest's own coverage: Vitest is a dependency, and the test
@@ -68,7 +69,7 @@ export const vitestToolchain: Toolchain<'coverage'> = {
     const output = combinedOutput(result);
     let summary: TestSummary;
     try {
-      summary = parseJestJson(await readFile(path.join(outDir, 'vitest.json'), 'utf8'), ctx.dir);
+      summary = parseJestJson(await readTextInside(ctx.dir, path.join(outDir, 'vitest.json')), ctx.dir);
     } catch {
       summary = parseTestSummary(output) ?? summaryFromExitCode(result.exitCode);
     }

@@ -4,7 +4,7 @@
  * Test counts come from pytest's JUnit report, or the runner's summary line for other commands.
  * @module
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { preparePythonEnvironment, PythonInstallError, SYSTEM_PYTHON } from '../../workspace/python-install.js';
@@ -16,6 +16,7 @@ import { pythonInstall } from './install.js';
 import { parseFailedIds, parseJUnit, parseSummary, type TestCounts } from './pytest-report.js';
 import { combinedOutput, REPORT_DIR_NAME, runTool } from '../exec.js';
 import { requireProgram, writableReportDir } from './run.js';
+import { readTextInside } from '../../workspace/read-inside.js';
 
 /**
  * Files not measured when the repository has no coverage.py configuration of its own: the tests
@@ -37,7 +38,7 @@ function tail(text: string): string {
 
 /** Whether the repository configures coverage.py's `[run]` itself (then its source/omit win). */
 export async function hasCoverageConfig(dir: string): Promise<boolean> {
-  const read = (name: string) => readFile(path.join(dir, name), 'utf8').catch(() => undefined);
+  const read = (name: string) => readTextInside(dir, path.join(dir, name)).catch(() => undefined);
   if ((await read('.coveragerc')) !== undefined) return true;
   const sections = [await read('setup.cfg'), await read('tox.ini')];
   if (sections.some((text) => text?.includes('[coverage:run]'))) return true;
@@ -71,8 +72,8 @@ export function assertModulesPresent(output: string): void {
   }
 }
 
-async function testCounts(target: CoverageTarget, junitFile: string, output: string): Promise<TestCounts> {
-  const xml = target.pytest ? await readFile(junitFile, 'utf8').catch(() => undefined) : undefined;
+async function testCounts(target: CoverageTarget, dir: string, junitFile: string, output: string): Promise<TestCounts> {
+  const xml = target.pytest ? await readTextInside(dir, junitFile).catch(() => undefined) : undefined;
   if (xml === undefined) return parseSummary(output);
   const counts = parseJUnit(xml);
   const ids = parseFailedIds(output);
@@ -108,7 +109,7 @@ export function createCoveragePyToolchain(): Toolchain<'coverage'> {
       const result = await runTool(ctx, argv, { env: venv.env, what: 'The Python tests' });
       const output = tail(combinedOutput(result));
       assertModulesPresent(output);
-      const counts = await testCounts(target, junitFile, output);
+      const counts = await testCounts(target, ctx.dir, junitFile, output);
       const noTests = target.pytest && result.exitCode === PYTEST_NO_TESTS_EXIT;
       if (result.exitCode !== 0 && counts.failed === 0 && !noTests) {
         throw new ToolError(
@@ -121,7 +122,7 @@ export function createCoveragePyToolchain(): Toolchain<'coverage'> {
         env: venv.env,
         what: 'coverage json',
       });
-      const json = await readFile(jsonFile, 'utf8').catch(() => undefined);
+      const json = await readTextInside(ctx.dir, jsonFile).catch(() => undefined);
       if (json === undefined && counts.failed === 0 && !/No data to report/.test(combinedOutput(report))) {
         throw new ToolError('coverage.py could not write its JSON report: see the output.', { reason: 'crash', output: combinedOutput(report) });
       }

@@ -5,10 +5,10 @@
  * it for what its formatter produces. A repository with its own `[flake8]` section is left as it is.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { pathExists } from '../../workspace/files.js';
+import { readTextInside } from '../../workspace/read-inside.js';
 
 /** black's and ruff's line length when the repository does not set one. */
 export const FORMATTER_DEFAULT_LINE_LENGTH = 88;
@@ -29,7 +29,7 @@ export interface FormatterSettings {
 async function configuresFlake8(dir: string): Promise<boolean> {
   if (await pathExists(path.join(dir, '.flake8'))) return true;
   for (const file of ['setup.cfg', 'tox.ini']) {
-    const text = await readFile(path.join(dir, file), 'utf8').catch(() => '');
+    const text = await readTextInside(dir, path.join(dir, file)).catch(() => '');
     if (/^\s*\[flake8\]\s*$/m.test(text)) return true;
   }
   return false;
@@ -53,7 +53,7 @@ export async function formatterSettings(dir: string): Promise<FormatterSettings 
   if (await configuresFlake8(dir)) return undefined;
   let tool: Record<string, unknown> | undefined;
   try {
-    tool = table(parse(await readFile(path.join(dir, 'pyproject.toml'), 'utf8')).tool);
+    tool = table(parse(await readTextInside(dir, path.join(dir, 'pyproject.toml'))).tool);
   } catch {
     return undefined;
   }

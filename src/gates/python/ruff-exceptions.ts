@@ -10,9 +10,9 @@
  *   when measuring.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../types.js';
+import { readTextInside } from '../../workspace/read-inside.js';
 
 const PRAGMA = /\s*#\s*(?:type:\s*ignore|noqa|pyright:\s*ignore|pylint:|nosec|isort:)[^#]*$/;
 
@@ -62,7 +62,7 @@ export async function withoutRuffExceptions(findings: Finding[], dir: string, ma
   const linesOf = (file: string) => {
     let lines = sources.get(file);
     if (lines === undefined) {
-      lines = readFile(path.join(dir, file), 'utf8').then((text) => text.split(/\r?\n/), () => []);
+      lines = readTextInside(dir, path.join(dir, file)).then((text) => text.split(/\r?\n/), () => []);
       sources.set(file, lines);
     }
     return lines;

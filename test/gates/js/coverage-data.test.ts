@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { fileCoverageFromMap, readCoverageFile, relativeToRepo } from '../../../src/gates/js/coverage-data.js';
 
@@ -27,6 +28,25 @@ describe('fileCoverageFromMap', () => {
 
   it('reads nothing from a missing report', async () => {
     expect(await readCoverageFile('/nonexistent/coverage-final.json', '/ws')).toEqual([]);
+  });
+
+  it('reads nothing from a report the tests replaced by a link out of the checkout', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const base = mkdtempSync(path.join(os.tmpdir(), 'qg-cov-link-'));
+    try {
+      const ws = path.join(base, 'ws');
+      mkdirSync(path.join(ws, 'src'), { recursive: true });
+      writeFileSync(path.join(ws, 'src', 'a.js'), 'x\n');
+      const report = JSON.stringify({ [path.join(ws, 'src', 'a.js')]: istanbulFile(path.join(ws, 'src', 'a.js'), { 1: 1 }) });
+      writeFileSync(path.join(base, 'host.json'), report);
+      symlinkSync(path.join(base, 'host.json'), path.join(ws, 'coverage-final.json'));
+      expect(await readCoverageFile(path.join(ws, 'coverage-final.json'), ws)).toEqual([]);
+      writeFileSync(path.join(ws, 'real.json'), report);
+      expect((await readCoverageFile(path.join(ws, 'real.json'), ws)).map((f) => f.path)).toEqual(['src/a.js']);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('relates paths to the checkout', () => {

@@ -76,3 +76,22 @@ describe('collectDocItems on JSDoc types', () => {
     expect(items.some(([name]) => name === '_internalTable')).toBe(false);
   });
 });
+
+describe('collectDocItems on a checkout the tests have written to', () => {
+  it('reads a source that links to a device or out of the checkout as missing, without hanging', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'qg-doc-links-'));
+    try {
+      mkdirSync(path.join(dir, 'src'));
+      writeFileSync(path.join(dir, 'src', 'index.ts'), "/** Doc. */\nexport const a = 1;\nexport * from './zero.js';\nexport * from './host.js';\n");
+      symlinkSync('/dev/zero', path.join(dir, 'src', 'zero.ts'));
+      writeFileSync(path.join(os.tmpdir(), `${path.basename(dir)}-host.ts`), 'export const leaked = 1;\n');
+      symlinkSync(path.join(os.tmpdir(), `${path.basename(dir)}-host.ts`), path.join(dir, 'src', 'host.ts'));
+      expect(collectDocItems(dir, [path.join(dir, 'src', 'index.ts')]).map((i) => [i.path, i.name])).toEqual([['src/index.ts', 'a']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(path.join(os.tmpdir(), `${path.basename(dir)}-host.ts`), { force: true });
+    }
+  });
+});
