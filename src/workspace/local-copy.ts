@@ -7,7 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chown, cp, lstat, mkdir, readdir } from 'node:fs/promises';
+import { chown, cp, lchown, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import { linkStaysInside } from './tarball.js';
 import type { SandboxIdentity } from '../sandbox/identity.js';
 import path from 'node:path';
 
@@ -55,14 +56,15 @@ async function walk(root: string, relative = ''): Promise<string[]> {
     const child = relative ? `${relative}/${entry.name}` : entry.name;
     if (EXCLUDED_DIRS.has(entry.name)) continue;
     if (entry.isDirectory()) files.push(...(await walk(root, child)));
-    else if (entry.isFile()) files.push(child);
+    else if (entry.isFile() || entry.isSymbolicLink()) files.push(child);
   }
   return files;
 }
 
-/** Hands every folder between `dest` and `to` (exclusive of `dest`) and the file itself to `owner`. */
+/** Hands every folder between `dest` and `to` (exclusive of `dest`) and the file or link itself to `owner`. */
 async function handOver(dest: string, to: string, owner: SandboxIdentity): Promise<void> {
-  let current = to;
+  await lchown(to, owner.uid, owner.gid);
+  let current = path.dirname(to);
   while (current !== dest && current.startsWith(dest)) {
     await chown(current, owner.uid, owner.gid);
     current = path.dirname(current);
@@ -71,7 +73,8 @@ async function handOver(dest: string, to: string, owner: SandboxIdentity): Promi
 
 /**
  * Copies the checkout at `source` into `dest` (which must exist and be empty) and returns how many
- * files were copied. Symbolic links are skipped, as the tarball extraction skips them. With `owner`
+ * files and links were copied. Symbolic links are copied as links when they stay inside the checkout,
+ * as the tarball extraction keeps them, and skipped otherwise. With `owner`
  * (the sandbox's user when the app runs as root) the copy belongs to that user, as an extracted
  * tarball does, so the repository's own tools may write inside their checkout.
  */
@@ -82,11 +85,19 @@ export async function copyCheckout(source: string, dest: string, owner?: Sandbox
     if (isExcluded(file)) continue;
     const from = path.join(source, file);
     const info = await lstat(from).catch(() => undefined);
-    // Deleted-but-tracked files and symlinks are not part of what GitHub would hand us.
-    if (!info?.isFile()) continue;
     const to = path.join(dest, file);
-    await mkdir(path.dirname(to), { recursive: true });
-    await cp(from, to, { preserveTimestamps: true, verbatimSymlinks: true });
+    if (info?.isSymbolicLink()) {
+      // As the tarball extraction does: a link is kept as a link when it stays inside the checkout.
+      const target = await readlink(from);
+      if (!linkStaysInside(path.resolve(source), path.resolve(from), target)) continue;
+      await mkdir(path.dirname(to), { recursive: true });
+      await symlink(target, to);
+    } else {
+      // A deleted-but-tracked file is not part of what GitHub would hand us.
+      if (!info?.isFile()) continue;
+      await mkdir(path.dirname(to), { recursive: true });
+      await cp(from, to, { preserveTimestamps: true });
+    }
     if (owner) await handOver(dest, to, owner);
     copied += 1;
   }

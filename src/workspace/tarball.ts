@@ -1,10 +1,13 @@
 /**
- * Safe extraction of a repository tarball (GitHub's `owner-repo-sha/` layout): only regular files and
- * folders, nothing outside the destination, no special mode bits, and caps on bytes and entries so a
- * hostile archive cannot fill the disk. Links are skipped, not followed: a symlink in a checkout is a
- * classic way to make a later step read or write outside it.
+ * Safe extraction of a repository tarball (GitHub's `owner-repo-sha/` layout): regular files, folders
+ * and symbolic links that stay inside the checkout (repositories keep links to shared files, and their
+ * tests rely on them); nothing outside the destination, no special mode bits, and caps on bytes and
+ * entries so a hostile archive cannot fill the disk. A link that points outside the checkout — absolute,
+ * climbing out, or out through another link — is not kept: it is a classic way to make a later step
+ * read or write outside it. Hard links, devices and FIFOs are skipped.
  * @module
  */
+import { lstat, readlink, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
@@ -44,7 +47,9 @@ export interface ExtractResult {
   files: number;
   /** Bytes written. */
   bytes: number;
-  /** Entries skipped because they are not regular files or folders (links, devices, FIFOs). */
+  /** Symbolic links kept (each resolves inside the checkout). */
+  links: number;
+  /** Entries skipped: hard links, devices, FIFOs, and symbolic links leading outside the checkout. */
   skipped: number;
 }
 
@@ -74,7 +79,8 @@ export async function extractTarball(source: Readable, dest: string, options: Ex
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const strip = options.strip ?? 1;
   const root = path.resolve(dest);
-  const result: ExtractResult = { files: 0, bytes: 0, skipped: 0 };
+  const result: ExtractResult = { files: 0, bytes: 0, links: 0, skipped: 0 };
+  const links: string[] = [];
   let entries = 0;
   let refusal: UnsafeTarballError | undefined;
   // A refusal makes every later entry skipped while the rest of the input is read, so the extraction
@@ -87,7 +93,7 @@ export async function extractTarball(source: Readable, dest: string, options: Ex
     if (refusal) return false;
     const item = entry as ReadEntry;
     if (++entries > maxEntries) return refuse(`tarball has more than ${maxEntries} entries: refusing to extract it`);
-    if (item.type !== 'File' && item.type !== 'OldFile' && item.type !== 'Directory') {
+    if (item.type !== 'File' && item.type !== 'OldFile' && item.type !== 'Directory' && item.type !== 'SymbolicLink') {
       result.skipped++;
       return false;
     }
@@ -99,6 +105,14 @@ export async function extractTarball(source: Readable, dest: string, options: Ex
     const target = path.resolve(root, relative);
     if (!target.startsWith(root + path.sep)) {
       return refuse(`tarball entry ${entryPath} points outside the checkout: refusing to extract it`);
+    }
+    if (item.type === 'SymbolicLink') {
+      if (!linkStaysInside(root, target, item.linkpath ?? '')) {
+        result.skipped++;
+        return false;
+      }
+      links.push(target);
+      return true;
     }
     if (item.type !== 'Directory') {
       result.bytes += item.size;
@@ -135,5 +149,39 @@ export async function extractTarball(source: Readable, dest: string, options: Ex
     throw new UnsafeTarballError(`cannot extract the tarball: ${(error as Error).message}`, { cause: error });
   }
   if (refusal) throw refusal;
-  return result;
+  const kept = await keepLinksInside(root, links);
+  return { ...result, links: kept, skipped: result.skipped + links.length - kept };
+}
+
+/**
+ * Whether a link at `at` with target `linkpath` resolves, as written, inside `root`.
+ * @param root The checkout (an absolute path).
+ * @param at Where the link is (an absolute path inside `root`).
+ * @param linkpath The link's target as stored.
+ */
+export function linkStaysInside(root: string, at: string, linkpath: string): boolean {
+  if (linkpath === '' || path.isAbsolute(linkpath)) return false;
+  const resolved = path.resolve(path.dirname(at), linkpath);
+  return resolved === root || resolved.startsWith(root + path.sep);
+}
+
+/**
+ * Removes the links that lead outside `root` once the other links are in place (a link can climb out
+ * through another one, which its own target does not show); returns how many are kept. A link whose
+ * target does not exist is kept when that target, seen from the link's real folder, lies inside.
+ */
+async function keepLinksInside(root: string, links: string[]): Promise<number> {
+  const realRoot = await realpath(root);
+  let kept = 0;
+  for (const link of links) {
+    const info = await lstat(link).catch(() => undefined);
+    if (!info?.isSymbolicLink()) continue; // replaced by a later entry of the archive
+    const real = await realpath(link).catch(() => undefined);
+    const inside = real === undefined
+      ? linkStaysInside(realRoot, path.join(await realpath(path.dirname(link)), path.basename(link)), await readlink(link))
+      : real === realRoot || real.startsWith(realRoot + path.sep);
+    if (inside) kept++;
+    else await unlink(link);
+  }
+  return kept;
 }

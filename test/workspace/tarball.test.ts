@@ -66,7 +66,7 @@ describe('extractTarball', () => {
       { path: `${TOP}src/index.js`, body: 'export const x = 1;\n' },
     ]);
     const result = await extractTarball(Readable.from(archive), dest);
-    expect(result).toEqual({ files: 2, bytes: 32, skipped: 0 });
+    expect(result).toEqual({ files: 2, bytes: 32, links: 0, skipped: 0 });
     expect(await readFile(path.join(dest, 'src', 'index.js'), 'utf8')).toBe('export const x = 1;\n');
     expect(existsSync(path.join(dest, TOP))).toBe(false);
   });
@@ -79,18 +79,60 @@ describe('extractTarball', () => {
     expect((await stat(path.join(dest, 'a'))).uid).toBe(65534);
   });
 
-  it('skips symlinks, hard links and devices instead of creating them', async () => {
+  it('skips links out of the checkout, hard links and devices instead of creating them', async () => {
     const archive = tarball([
       { path: TOP },
       { path: `${TOP}passwd`, type: 'SymbolicLink', linkpath: '/etc/passwd' },
+      { path: `${TOP}up`, type: 'SymbolicLink', linkpath: '../../etc/passwd' },
       { path: `${TOP}hard`, type: 'Link', linkpath: '/etc/passwd' },
       { path: `${TOP}tty`, type: 'CharacterDevice' },
       { path: `${TOP}fifo`, type: 'FIFO' },
       { path: `${TOP}ok.txt`, body: 'ok' },
     ]);
     const result = await extractTarball(Readable.from(archive), dest);
-    expect(result).toEqual({ files: 1, bytes: 2, skipped: 4 });
-    for (const name of ['passwd', 'hard', 'tty', 'fifo']) expect(existsSync(path.join(dest, name))).toBe(false);
+    expect(result).toEqual({ files: 1, bytes: 2, links: 0, skipped: 5 });
+    for (const name of ['passwd', 'up', 'hard', 'tty', 'fifo']) expect(existsSync(path.join(dest, name))).toBe(false);
+  });
+
+  it('keeps links that stay inside the checkout, to files and folders, dangling ones included', async () => {
+    const archive = tarball([
+      { path: TOP },
+      { path: `${TOP}shared/` },
+      { path: `${TOP}shared/data.json`, body: '{"a":1}' },
+      { path: `${TOP}pkg/` },
+      { path: `${TOP}pkg/data.json`, type: 'SymbolicLink', linkpath: '../shared/data.json' },
+      { path: `${TOP}alias`, type: 'SymbolicLink', linkpath: 'shared' },
+      { path: `${TOP}later`, type: 'SymbolicLink', linkpath: 'build/out.js' },
+    ]);
+    const result = await extractTarball(Readable.from(archive), dest);
+    expect(result).toEqual({ files: 1, bytes: 7, links: 3, skipped: 0 });
+    expect(await readFile(path.join(dest, 'pkg', 'data.json'), 'utf8')).toBe('{"a":1}');
+    expect(await readFile(path.join(dest, 'alias', 'data.json'), 'utf8')).toBe('{"a":1}');
+    expect((await lstat(path.join(dest, 'later'))).isSymbolicLink()).toBe(true);
+  });
+
+  it('removes a link that climbs out through another link, which its own target does not show', async () => {
+    const archive = tarball([
+      { path: TOP },
+      { path: `${TOP}deep/` },
+      { path: `${TOP}deep/top`, type: 'SymbolicLink', linkpath: '..' },
+      { path: `${TOP}deep/sneak`, type: 'SymbolicLink', linkpath: 'top/../dest-sibling' },
+    ]);
+    await mkdir(path.join(root, 'dest-sibling'));
+    const result = await extractTarball(Readable.from(archive), dest);
+    expect(existsSync(path.join(dest, 'deep', 'sneak'))).toBe(false);
+    expect(result).toMatchObject({ links: 1, skipped: 1 });
+  });
+
+  it('never writes through a link, even one that stays inside', async () => {
+    const archive = tarball([
+      { path: TOP },
+      { path: `${TOP}deep/` },
+      { path: `${TOP}deep/top`, type: 'SymbolicLink', linkpath: '..' },
+      { path: `${TOP}deep/top/x.txt`, body: 'through' },
+    ]);
+    await expect(extractTarball(Readable.from(archive), dest)).rejects.toThrow(UnsafeTarballError);
+    expect(existsSync(path.join(dest, 'x.txt'))).toBe(false);
   });
 
   it('cannot write through a symlinked folder: the link is skipped and the file lands inside', async () => {
