@@ -109,6 +109,25 @@ describe('check-run outbox', () => {
     expect(result.errors[0]).toMatch(/^quality-gates\/lint: .*ECONNREFUSED/);
   });
 
+  it('gives up on a GitHub that takes the request and never answers, after its attempts', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('data', () => undefined); // reads the request, never answers
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const req = request(github, { gates: ['docs'], auth: { baseUrl: `http://127.0.0.1:${String(port)}/api/v3`, token: 't', userAgent: 'u' } });
+      const result = await outbox({ ...FAST, requestTimeoutMs: 300, maxAttempts: 2 }).create(req);
+      expect(result).toEqual({ ids: {}, errors: ['quality-gates/docs: no answer within 300 ms'] });
+      expect(sockets.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('holds its requests while the web thread is answering a request, and sends them once it is quiet', async () => {
     const gauge = new RequestGauge();
     gauge.enter();
