@@ -86,18 +86,13 @@ export async function copyCheckout(source: string, dest: string, owner?: Sandbox
     const from = path.join(source, file);
     const info = await lstat(from).catch(() => undefined);
     const to = path.join(dest, file);
-    if (info?.isSymbolicLink()) {
-      // As the tarball extraction does: a link is kept as a link when it stays inside the checkout.
-      const target = await readlink(from);
-      if (!linkStaysInside(path.resolve(source), path.resolve(from), target)) continue;
-      await mkdir(path.dirname(to), { recursive: true });
-      await symlink(target, to);
-    } else {
-      // A deleted-but-tracked file is not part of what GitHub would hand us.
-      if (!info?.isFile()) continue;
-      await mkdir(path.dirname(to), { recursive: true });
-      await cp(from, to, { preserveTimestamps: true });
-    }
+    // As the tarball extraction does: a link is kept as a link when it stays inside the checkout. A
+    // deleted-but-tracked file is not part of what GitHub would hand us.
+    const link = info?.isSymbolicLink() === true ? await readlink(from) : undefined;
+    if (link === undefined ? info?.isFile() !== true : !linkStaysInside(path.resolve(source), path.resolve(from), link)) continue;
+    await mkdir(path.dirname(to), { recursive: true });
+    if (link === undefined) await cp(from, to, { preserveTimestamps: true });
+    else await symlink(link, to);
     if (owner) await handOver(dest, to, owner);
     copied += 1;
   }

@@ -12,6 +12,7 @@
 import { constants, fstatSync, openSync, closeSync, readSync, realpathSync } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from './files.js';
 
 /** Default cap on a file read from a checkout: far above any report or manifest. */
 export const DEFAULT_MAX_READ_BYTES = 256 * 1024 * 1024;
@@ -39,7 +40,7 @@ function shownName(root: string, file: string): string {
 }
 
 function insideOrRefused(realRoot: string, realFile: string, shown: string): string {
-  if (!realFile.startsWith(realRoot + path.sep)) throw new UnsafeFileError(`${shown} leads outside the checkout (a symbolic link): not read`);
+  if (!isInside(realRoot, realFile)) throw new UnsafeFileError(`${shown} leads outside the checkout (a symbolic link): not read`);
   return realFile;
 }
 

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { x as extract, type ReadEntry } from 'tar';
 import type { SandboxIdentity } from '../sandbox/identity.js';
+import { isInside } from './files.js';
 
 /** Default cap on extracted bytes (sum of file sizes): far above any repository the gates are meant for. */
 export const DEFAULT_MAX_BYTES = 1024 ** 3;
@@ -103,7 +104,7 @@ export async function extractTarball(source: Readable, dest: string, options: Ex
     const relative = strippedPath(entryPath, strip);
     if (relative === undefined) return item.type === 'Directory' ? false : refuse(`tarball entry ${entryPath} lies above the stripped folder`);
     const target = path.resolve(root, relative);
-    if (!target.startsWith(root + path.sep)) {
+    if (!isInside(root, target)) {
       return refuse(`tarball entry ${entryPath} points outside the checkout: refusing to extract it`);
     }
     if (item.type === 'SymbolicLink') {
@@ -161,8 +162,7 @@ export async function extractTarball(source: Readable, dest: string, options: Ex
  */
 export function linkStaysInside(root: string, at: string, linkpath: string): boolean {
   if (linkpath === '' || path.isAbsolute(linkpath)) return false;
-  const resolved = path.resolve(path.dirname(at), linkpath);
-  return resolved === root || resolved.startsWith(root + path.sep);
+  return isInside(root, path.resolve(path.dirname(at), linkpath));
 }
 
 /**
@@ -179,7 +179,7 @@ async function keepLinksInside(root: string, links: string[]): Promise<number> {
     const real = await realpath(link).catch(() => undefined);
     const inside = real === undefined
       ? linkStaysInside(realRoot, path.join(await realpath(path.dirname(link)), path.basename(link)), await readlink(link))
-      : real === realRoot || real.startsWith(realRoot + path.sep);
+      : isInside(realRoot, real);
     if (inside) kept++;
     else await unlink(link);
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import type { DocItem } from '../types.js';
 import { readTextInsideSync } from '../../workspace/read-inside.js';
+import { isInside } from '../../workspace/files.js';
 
 /**
  * Only symbols are resolved, nothing is type-checked: no default library, no `@types`, no JS inside
@@ -82,7 +83,7 @@ function checkoutHost(dir: string): ts.CompilerHost {
   const host = ts.createCompilerHost(COMPILER_OPTIONS);
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => {
-    if (path.relative(dir, fileName).startsWith('..')) return readFile(fileName);
+    if (!isInside(dir, path.resolve(fileName))) return readFile(fileName);
     try {
       return readTextInsideSync(dir, fileName);
     } catch {
@@ -99,7 +100,7 @@ export function collectDocItems(dir: string, files: readonly string[]): DocItem[
   const seen = new Set<ts.Node>();
   const items: DocItem[] = [];
   const inRepo = (sf: ts.SourceFile) =>
-    !program.isSourceFileFromExternalLibrary(sf) && !path.relative(dir, sf.fileName).startsWith('..');
+    !program.isSourceFileFromExternalLibrary(sf) && isInside(dir, path.resolve(sf.fileName));
   const add = (decls: ts.Declaration[], name: string, kind: string) => {
     const first = decls[0];
     if (!first) return;
