@@ -7,11 +7,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '../gates/types.js';
 import { DEFAULT_DATA_DIR, openDatabase } from '../store/database.js';
-import { redisCursorStore, redisOnceLedger, redisResultCache } from '../store/redis.js';
-import { sqliteDependencyCacheIndex, sqliteStores } from '../store/sqlite.js';
+import { sqliteStores } from '../store/sqlite.js';
 import type { Stores } from '../store/types.js';
-import { connectRedis } from './bullmq/connection.js';
-import { BullJobQueue } from './bullmq/queue.js';
 import { positiveInt, tuningFrom, type QueueTuning } from './options.js';
 import { SqliteJobQueue } from './sqlite/queue.js';
 import type { JobQueue } from './types.js';
@@ -78,31 +75,7 @@ export async function createQueue(options: CreateQueueOptions): Promise<QueueAnd
     return { queue, store: sqliteStores(db), backend: 'sqlite', close: () => queue.close() };
   }
 
-  const client = await connectRedis(url);
-  client.on('error', (error: unknown) => log?.warn({ err: error }, 'Redis connection error; reconnecting'));
-  const prefix = env.QG_REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX;
-  // The dependency cache is files on this machine's disk, so its index stays in the local file.
-  let db: ReturnType<typeof openDatabase>;
-  try {
-    db = openDatabase(dataDir);
-  } catch (error) {
-    client.disconnect();
-    throw error;
-  }
-  const queue = new BullJobQueue({ client, url, prefix, tuning, ...(log === undefined ? {} : { log }) });
-  return {
-    queue,
-    store: {
-      results: redisResultCache(client, prefix),
-      ledger: redisOnceLedger(client, prefix),
-      cursors: redisCursorStore(client, prefix),
-      dependencyCache: sqliteDependencyCacheIndex(db),
-    },
-    backend: 'redis',
-    async close() {
-      await queue.close();
-      client.disconnect();
-      db.close();
-    },
-  };
+  // Imported here, not at the top: BullMQ and ioredis stay out of a single-machine setup's memory.
+  const { openRedisBackend } = await import('./bullmq/open.js');
+  return openRedisBackend({ url, prefix: env.QG_REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX, dataDir, tuning, ...(log === undefined ? {} : { log }) });
 }

@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { APP_ROOT } from '../../src/paths.js';
+import { dropPrefix, REDIS } from '../support/redis.js';
 import { concurrencyFrom, createQueue, defaultWorkerId } from '../../src/queue/index.js';
 import { DEFAULT_TUNING, retryDelayMs, tuningFrom } from '../../src/queue/options.js';
 import { makeJob, tempDir, waitFor, removeTempDirs } from './support/helpers.js';
@@ -25,6 +28,29 @@ describe('createQueue', () => {
       expect(outcomes).toEqual(['done']);
     } finally {
       await close();
+    }
+  });
+
+  it('loads BullMQ and ioredis only when QG_REDIS_URL is set', async () => {
+    // A fresh process: Jest's own module registry would hide what Node itself loaded.
+    const loaded = (env: Record<string, string>) => {
+      const script = `
+        import { createRequire } from 'node:module';
+        const { createQueue } = await import('./src/queue/index.ts');
+        const { close } = await createQueue({ env: ${JSON.stringify(env)} });
+        await close();
+        const modules = Object.keys(createRequire(import.meta.url).cache);
+        process.stdout.write(JSON.stringify(['bullmq', 'ioredis'].filter((name) => modules.some((m) => m.includes('/node_modules/' + name + '/')))));`;
+      const out = execFileSync(process.execPath, ['--import', './bin/register.js', '--input-type=module', '-e', script], { cwd: APP_ROOT, encoding: 'utf8' });
+      return JSON.parse(out) as string[];
+    };
+    const dataDir = path.join(tempDir(), 'data');
+    expect(loaded({ DATA_DIR: dataDir })).toEqual([]);
+    const prefix = `qg-test-lazy-${String(process.pid)}`;
+    try {
+      expect(loaded({ DATA_DIR: dataDir, QG_REDIS_URL: REDIS, QG_REDIS_PREFIX: prefix })).toEqual(['bullmq', 'ioredis']);
+    } finally {
+      await dropPrefix(prefix);
     }
   });
 });
