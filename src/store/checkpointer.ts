@@ -57,6 +57,12 @@ setInterval(() => {
  */
 export const MAX_DURABLE_WAIT_MS = 5_000;
 
+/** Callers waiting for the same checkpoint. */
+interface Round {
+  promise: Promise<void>;
+  release(): void;
+}
+
 /** A running checkpoint thread. */
 export interface Checkpointer {
   /**
@@ -80,45 +86,49 @@ export function startCheckpointer(file: string, busyTimeoutMs: number, intervalM
   const driver = createRequire(path.join(APP_ROOT, 'package.json')).resolve('better-sqlite3');
   const thread = new Worker(THREAD_SOURCE, { eval: true, execArgv: [], workerData: { driver, file, busyTimeoutMs, intervalMs } });
   thread.unref();
-  // Callers covered by the question the thread has, and those that came after it was sent.
-  let asked: (() => void)[] = [];
-  let later: (() => void)[] = [];
+  // One shared wait per question, not one promise and timer per caller: at 200 webhooks a second,
+  // per-caller timers and closures were most of what a job left for the garbage collector here.
+  // `asked` covers the commits before the question the thread has; `later`, those after it was sent.
+  let asked: Round | undefined;
+  let later: Round | undefined;
   let stopped = false;
-  const release = (waiters: (() => void)[]) => {
-    for (const resolve of waiters) resolve();
+  const round = (): Round => {
+    const waiting: Round = { promise: Promise.resolve(), release: () => undefined };
+    waiting.promise = new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      timer.unref();
+      waiting.release = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    return waiting;
   };
   thread.on('message', () => {
-    release(asked);
+    asked?.release();
     asked = later;
-    later = [];
-    if (asked.length > 0) thread.postMessage('when');
+    later = undefined;
+    if (asked !== undefined) thread.postMessage('when');
   });
   // A thread that dies leaves SQLite's automatic checkpoints; its waiters go on without it.
   const stop = () => {
     stopped = true;
-    release([...asked, ...later]);
-    asked = [];
-    later = [];
+    asked?.release();
+    later?.release();
+    asked = later = undefined;
   };
   thread.on('error', stop);
   thread.on('exit', stop);
   return {
     whenDurable() {
       if (stopped) return Promise.resolve();
-      return new Promise((resolve) => {
-        const timer = setTimeout(resolve, maxWaitMs);
-        timer.unref();
-        const done = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        if (asked.length > 0) {
-          later.push(done);
-        } else {
-          asked.push(done);
-          thread.postMessage('when');
-        }
-      });
+      if (asked === undefined) {
+        asked = round();
+        thread.postMessage('when');
+        return asked.promise;
+      }
+      later ??= round();
+      return later.promise;
     },
     async close() {
       await thread.terminate();

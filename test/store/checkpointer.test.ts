@@ -38,4 +38,27 @@ describe('checkpoint thread', () => {
       db.close();
     }
   });
+
+  it('answers many waiting callers with one checkpoint, shared by all the callers of each round', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-ckpt-'));
+    dirs.push(dir);
+    const db = openDatabase(dir);
+    db.exec('CREATE TABLE t (x)');
+    const checkpointer = startCheckpointer(db.name, 1_000, 20, 5_000);
+    try {
+      db.prepare('INSERT INTO t VALUES (1)').run();
+      const first = Array.from({ length: 500 }, () => checkpointer.whenDurable());
+      db.prepare('INSERT INTO t VALUES (2)').run();
+      const second = Array.from({ length: 500 }, () => checkpointer.whenDurable());
+      // The first call asks the thread; every later one, whatever it committed, waits for the next
+      // checkpoint: two waits in all, not a thousand.
+      expect(new Set([...first, ...second]).size).toBe(2);
+      const started = Date.now();
+      await Promise.all([...first, ...second]);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+  });
 });
