@@ -16,7 +16,11 @@ try:
 except ImportError:  # Python < 3.11: pyproject.toml is then not read
     tomllib = None
 
-TEST_GROUPS = {"test", "tests", "testing", "dev"}
+# Extras and dependency groups named for the tests. "dev" is the fallback
+# only: it usually also holds linters, formatters and release tools that the
+# tests do not need (and every download can fail).
+TEST_GROUPS = ("test", "tests", "testing")
+FALLBACK_GROUP = "dev"
 REQUIREMENTS_FILE = re.compile(r"^requirements[\w.-]*\.txt$")
 SETUP_PY_DEPENDENCIES = re.compile(
     r"\b(install_requires|tests_require|extras_require)\b"
@@ -37,6 +41,29 @@ def requirement_files(root):
     return found
 
 
+def test_names(names):
+    """Return the test extras or groups among `names`, else a dev one."""
+    chosen = [name for name in names if name.lower() in TEST_GROUPS]
+    if chosen:
+        return chosen
+    return [name for name in names if name.lower() == FALLBACK_GROUP]
+
+
+def group_requirements(groups, name, seen=()):
+    """Return a PEP 735 group's requirements, with its included groups."""
+    found = []
+    for item in groups.get(name, []):
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            included = item.get("include-group")
+            if isinstance(included, str) and included not in (*seen, name):
+                found.extend(
+                    group_requirements(groups, included, (*seen, name))
+                )
+    return found
+
+
 def from_pyproject(path):
     """Return the PEP 621 dependencies, test extras and test groups."""
     if tomllib is None or not os.path.isfile(path):
@@ -45,12 +72,12 @@ def from_pyproject(path):
         data = tomllib.load(handle)
     project = data.get("project", {})
     found = list(project.get("dependencies", []))
-    for name, extra in project.get("optional-dependencies", {}).items():
-        if name.lower() in TEST_GROUPS:
-            found.extend(extra)
-    for name, group in data.get("dependency-groups", {}).items():
-        if name.lower() in TEST_GROUPS:
-            found.extend(item for item in group if isinstance(item, str))
+    extras = project.get("optional-dependencies", {})
+    for name in test_names(list(extras)):
+        found.extend(extras[name])
+    groups = data.get("dependency-groups", {})
+    for name in test_names(list(groups)):
+        found.extend(group_requirements(groups, name))
     return found
 
 
@@ -64,9 +91,9 @@ def from_setup_cfg(path):
     if parser.has_option("options", "install_requires"):
         found.extend(parser.get("options", "install_requires").splitlines())
     if parser.has_section("options.extras_require"):
-        for name, value in parser.items("options.extras_require"):
-            if name.lower() in TEST_GROUPS:
-                found.extend(value.splitlines())
+        extras = dict(parser.items("options.extras_require"))
+        for name in test_names(list(extras)):
+            found.extend(extras[name].splitlines())
     return [line.strip() for line in found if line.strip()]
 
 

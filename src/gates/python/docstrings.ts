@@ -18,13 +18,21 @@ import { requireProgram, writableReportDir } from './run.js';
 /** The helper script run in the sandbox. */
 export const DOCSTRINGS_SCRIPT = path.join(ASSETS_DIR, 'python', 'docstrings.py');
 
-/** Files examined when `docs.paths` is not set. */
+/** Files examined when `docs.paths` is not set and the project has no `src/` layout. */
 export const DEFAULT_DOC_PATHS = ['**/*.py'];
+
+/**
+ * Files examined in a `src/` layout (PEP 517 projects with their packages under `src/`): the
+ * installable code is all there, and what sits beside it — benchmark and task scripts, examples —
+ * is not the public API.
+ */
+export const SRC_LAYOUT_DOC_PATHS = ['src/**/*.py'];
 
 /** Never public API: tests, virtual environments, build output, docs sources, setup scripts. */
 export const DOC_IGNORE = [
   '**/.venv/**', '**/venv/**', '**/node_modules/**', '**/build/**', '**/dist/**', '**/.tox/**', '**/.nox/**',
   '**/tests/**', '**/test/**', '**/test_*.py', '**/*_test.py', '**/conftest.py', 'setup.py', 'docs/**', 'doc/**', 'documentation/**',
+  'noxfile.py', 'examples/**', 'benchmarks/**',
 ];
 
 /** One item with its pydocstyle-like code as `rule`, for the finding when it is undocumented. */
@@ -64,9 +72,16 @@ export function asBound(items: DocstringItem[]): DocstringItem[] {
   return [...last.values()];
 }
 
-/** The Python files whose definitions are public API. */
+/** Whether the project keeps its code under `src/`: a package or a module directly in it. */
+async function hasSrcLayout(dir: string): Promise<boolean> {
+  const inSrc = await glob(['src/*/__init__.py', 'src/*.py'], { cwd: dir, onlyFiles: true, deep: 2 });
+  return inSrc.length > 0;
+}
+
+/** The Python files whose definitions are public API: `docs.paths`, else the `src/` layout's, else all but {@link DOC_IGNORE}. */
 export async function docstringFiles(dir: string, config: Config): Promise<string[]> {
-  const files = await glob(config.docs.paths ?? DEFAULT_DOC_PATHS, { cwd: dir, ignore: DOC_IGNORE, onlyFiles: true });
+  const paths = config.docs.paths ?? ((await hasSrcLayout(dir)) ? SRC_LAYOUT_DOC_PATHS : DEFAULT_DOC_PATHS);
+  const files = await glob(paths, { cwd: dir, ignore: DOC_IGNORE, onlyFiles: true });
   return files.filter((file) => file.endsWith('.py')).sort();
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDocstringsToolchain, docstringFiles, missingDocstringFinding, type DocstringItem } from '../../../src/gates/python/docstrings.js';
 import { ConfigSchema, defaultConfig } from '../../../src/config/schema.js';
@@ -21,6 +21,30 @@ describe('docstring files', () => {
       await mkdir(path.join(ws.ctx.dir, 'documentation'));
       await writeFile(path.join(ws.ctx.dir, 'documentation', 'conf.py'), 'project = "x"\n');
       expect(await docstringFiles(ws.ctx.dir, defaultConfig())).toEqual(['src/tinycalc/__init__.py', 'src/tinycalc/calc.py']);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('in a src/ layout, counts only src/; otherwise leaves noxfile, examples and benchmarks out', async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      for (const file of ['bench.py', 'noxfile.py', 'examples/demo.py', 'benchmarks/run.py']) {
+        await mkdir(path.dirname(path.join(ws.ctx.dir, file)), { recursive: true });
+        await writeFile(path.join(ws.ctx.dir, file), 'def run():\n    pass\n');
+      }
+      expect(await docstringFiles(ws.ctx.dir, defaultConfig())).toEqual(['src/tinycalc/__init__.py', 'src/tinycalc/calc.py']);
+      // A flat layout: the package sits at the root, and a root script may be part of it.
+      const flat = await fixtureWorkspace('py-pass');
+      try {
+        await rename(path.join(flat.ctx.dir, 'src', 'tinycalc'), path.join(flat.ctx.dir, 'tinycalc'));
+        await writeFile(path.join(flat.ctx.dir, 'bench.py'), 'def run():\n    pass\n');
+        await mkdir(path.join(flat.ctx.dir, 'examples'));
+        await writeFile(path.join(flat.ctx.dir, 'examples', 'demo.py'), 'def run():\n    pass\n');
+        expect(await docstringFiles(flat.ctx.dir, defaultConfig())).toEqual(['bench.py', 'tinycalc/__init__.py', 'tinycalc/calc.py']);
+      } finally {
+        await flat.cleanup();
+      }
     } finally {
       await ws.cleanup();
     }

@@ -50,6 +50,28 @@ describe('Python environment', () => {
     }
   });
 
+  it('installs the test groups only, following include-group, and falls back to dev when there is none', async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      const pyproject = path.join(ws.ctx.dir, 'pyproject.toml');
+      await writeFile(
+        pyproject,
+        [
+          '[project]', 'name = "x"', 'dependencies = []',
+          '[project.optional-dependencies]', 'dev = ["black"]', 'Testing = ["hypothesis"]',
+          '[dependency-groups]', 'dev = ["ruff", "tox"]', 'base = ["pytest"]',
+          'tests = [{include-group = "base"}, "freezegun", {include-group = "tests"}]', '',
+        ].join('\n'),
+      );
+      expect((await readRequirements(ws.ctx)).requirements).toEqual(['freezegun', 'hypothesis', 'pytest']);
+      // No group named for the tests: dev stands in.
+      await writeFile(pyproject, '[project]\nname = "x"\n[dependency-groups]\ndev = ["pytest", {include-group = "lint"}]\nlint = ["ruff"]\ndocs = ["sphinx"]\n');
+      expect((await readRequirements(ws.ctx)).requirements).toEqual(['pytest', 'ruff']);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
   it('creates the venv without network when the project has no third-party requirement', async () => {
     const ws = await fixtureWorkspace('py-pass');
     try {
