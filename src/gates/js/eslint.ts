@@ -14,6 +14,7 @@ import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
 import { pathExists } from '../../workspace/files.js';
 import { readTextInside } from '../../workspace/read-inside.js';
+import { hostPath } from '../host-path.js';
 
 /** Flat config file names ESLint ≥ 9 looks up. */
 export const FLAT_CONFIG_FILES = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts'];
@@ -92,17 +93,55 @@ export function withoutUnknownRules(measurement: LintMeasurement): LintMeasureme
   return { ...measurement, findings: measurement.findings.filter((f) => !UNKNOWN_RULE.test(f.message)) };
 }
 
+/** Extensions an eslintrc-mode ESLint is told to lint: by default it lints `*.js` only. */
+const LEGACY_JS_EXTENSIONS = ['.js', '.jsx', '.cjs', '.mjs'];
+const LEGACY_TS_EXTENSIONS = ['.ts', '.tsx', '.cts', '.mts'];
+
+/** `[major, minor]` of the repository's installed ESLint, or undefined when unreadable. */
+async function installedEslintVersion(ctx: GateContext): Promise<[number, number] | undefined> {
+  const manifest = hostPath(ctx, 'node_modules/eslint/package.json');
+  try {
+    const { version } = JSON.parse(await readTextInside(manifest.root, manifest.file)) as { version?: unknown };
+    const match = typeof version === 'string' ? /^(\d+)\.(\d+)\./.exec(version) : null;
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The `--ext` of an eslintrc config: JavaScript, and TypeScript too when the config mentions it
+ * (`@typescript-eslint/parser`, `plugin:@typescript-eslint/…`, a `…-typescript` shared config).
+ * Without it ESLint < 9 lints `*.js` only and a TypeScript repository would pass unlinted.
+ */
+export async function legacyExtensions(dir: string): Promise<string[]> {
+  const texts: string[] = [];
+  for (const name of LEGACY_CONFIG_FILES) {
+    const text = await readTextInside(dir, path.join(dir, name)).catch(() => undefined);
+    if (text !== undefined) texts.push(text);
+  }
+  const pkg = await readPackageJson(dir);
+  if (pkg !== undefined && 'eslintConfig' in pkg) texts.push(JSON.stringify(pkg.eslintConfig));
+  return texts.some((text) => /typescript/i.test(text)) ? [...LEGACY_JS_EXTENSIONS, ...LEGACY_TS_EXTENSIONS] : LEGACY_JS_EXTENSIONS;
+}
+
 async function commandFor(ctx: GateContext, out: string): Promise<{ argv: string[]; env: Record<string, string>; bundled: boolean }> {
-  const common = ['.', '--format', 'json', '--output-file', out, '--no-error-on-unmatched-pattern'];
+  const common = ['.', '--format', 'json', '--output-file', out];
   const kind = await repoEslintConfig(ctx.dir);
+  // Run at its path in the sandbox; looked for where it is on this host (a cached node_modules is
+  // mounted into the checkout only inside the sandbox).
   const ownEslint = path.join(ctx.dir, 'node_modules', 'eslint', 'bin', 'eslint.js');
-  if (kind !== undefined && (await pathExists(ownEslint))) {
+  if (kind !== undefined && (await pathExists(hostPath(ctx, 'node_modules/eslint/bin/eslint.js').file))) {
+    const version = await installedEslintVersion(ctx);
+    // The switch arrived in ESLint 6.8; older ones refuse to start when given it.
+    const unmatched = version === undefined || version[0] > 6 || (version[0] === 6 && version[1] >= 8) ? ['--no-error-on-unmatched-pattern'] : [];
+    if (kind === 'flat') return { argv: [process.execPath, ownEslint, ...common, ...unmatched], env: {}, bundled: false };
     // ESLint 8 needs to be told to read eslintrc files; 9 still honours the switch.
-    const env: Record<string, string> = kind === 'legacy' ? { ESLINT_USE_FLAT_CONFIG: 'false' } : {};
-    return { argv: [process.execPath, ownEslint, ...common], env, bundled: false };
+    const ext = ['--ext', (await legacyExtensions(ctx.dir)).join(',')];
+    return { argv: [process.execPath, ownEslint, ...common, ...unmatched, ...ext], env: { ESLINT_USE_FLAT_CONFIG: 'false' }, bundled: false };
   }
   const bundled = path.join(APP_NODE_MODULES, 'eslint', 'bin', 'eslint.js');
-  return { argv: [process.execPath, bundled, '--config', DEFAULT_ESLINT_CONFIG, ...common], env: {}, bundled: true };
+  return { argv: [process.execPath, bundled, '--config', DEFAULT_ESLINT_CONFIG, ...common, '--no-error-on-unmatched-pattern'], env: {}, bundled: true };
 }
 
 /** ESLint, as the lint toolchain of JavaScript/TypeScript repositories. */

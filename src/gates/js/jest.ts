@@ -13,7 +13,7 @@ import { readCoverageFile, relativeToRepo } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
-import { isNpmTest, isPlainJestScript, outputTail, shellQuote, TEST_ENV, testCommand, usesJest, withLocalBin } from './test-command.js';
+import { isNpmTest, isPlainJestScript, outputTail, runnerStep, shellQuote, TEST_ENV, testCommand, usesJest, withLocalBin } from './test-command.js';
 import { MAX_FAILED_NAMES, summaryFromExitCode, type TestSummary } from './test-output.js';
 import { readTextInside } from '../../workspace/read-inside.js';
 
@@ -42,12 +42,16 @@ export function jestFlags(outDir: string): string[] {
 
 /**
  * The shell command: the repository's own `npm test` with the flags appended when its script is a plain
- * Jest call (keeping its `NODE_OPTIONS` and arguments), else the local Jest binary directly.
+ * Jest call (keeping its `NODE_OPTIONS` and arguments); the script's Jest step with the flags when it
+ * chains other steps (`yarn lint && jest --config test/jest.config.js`: the config must not be lost);
+ * else the local Jest binary directly.
  */
 export function jestCommand(command: string, testScript: string | undefined, outDir: string): string {
   const flags = jestFlags(outDir).map(shellQuote).join(' ');
   if (isNpmTest(command)) {
-    return testScript !== undefined && isPlainJestScript(testScript) ? `npm test -- ${flags}` : `node_modules/.bin/jest ${flags}`;
+    if (testScript !== undefined && isPlainJestScript(testScript)) return `npm test -- ${flags}`;
+    const step = testScript === undefined ? undefined : runnerStep(testScript, 'jest');
+    return `${step ?? 'node_modules/.bin/jest'} ${flags}`;
   }
   return `${command} ${flags}`;
 }

@@ -58,6 +58,27 @@ export function isPlainJestScript(script: string): boolean {
   return /^\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:npx\s+)?jest(?:\s|$)/.test(script) && !/[;&|`]|\$\(/.test(script);
 }
 
+/** Environment assignments, `cross-env` and `npx` in front of a runner: `NODE_OPTIONS=… npx jest`. */
+const RUNNER_PREFIX = String.raw`(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:cross-env\s+(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)?(?:npx\s+)?`;
+
+/**
+ * The one step of a chained `test` script that runs `runner`, with its own arguments and environment:
+ * `jest --config test/jest.config.js` out of `yarn lint && jest --config test/jest.config.js`. The
+ * other steps (lint, type checks, a size check, a package manager the sandbox may not have) are not
+ * the tests. Undefined when no step, or more than one, runs it, or the script quotes or substitutes
+ * anything (then it is not split).
+ */
+export function runnerStep(script: string, runner: string): string | undefined {
+  const quoted = /"[^"]*"|'[^']*'/g;
+  if ((script.match(quoted) ?? []).some((text) => /[;&|]/.test(text))) return undefined;
+  // Left after the quoted words and the `&&`/`||` between steps: a pipe, a background `&`, a stray
+  // quote, a backslash or a substitution make the script too clever to split.
+  if (/["'`\\|&]|\$\(/.test(script.replace(quoted, '').replace(/&&|\|\|/g, ' '))) return undefined;
+  const invokes = new RegExp(`^${RUNNER_PREFIX}${runner}(?:\\s|$)`);
+  const steps = script.split(/&&|\|\||;/).map((step) => step.trim()).filter((step) => invokes.test(step));
+  return steps.length === 1 ? steps[0] : undefined;
+}
+
 /**
  * Whether the coverage gate should use Jest's own coverage: Jest is a dependency, and the test command
  * (or the `test` script it runs) invokes Jest.

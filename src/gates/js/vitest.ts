@@ -14,8 +14,9 @@ import { C8_EXCLUDE } from './c8.js';
 import { readCoverageFile } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
+import { readPackageJson } from './package.js';
 import { parseJestJson } from './jest.js';
-import { isNpmTest, outputTail, shellQuote, TEST_ENV, testCommand, usesTestRunner, withLocalBin } from './test-command.js';
+import { isNpmTest, outputTail, runnerStep, shellQuote, TEST_ENV, testCommand, usesTestRunner, withLocalBin } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode, type TestSummary } from './test-output.js';
 import { readTextInside } from '../../workspace/read-inside.js';
 
@@ -40,14 +41,21 @@ export function vitestFlags(outDir: string): string[] {
   ];
 }
 
+/** Vitest commands that do not run the tests once. */
+const NOT_A_RUN = /^\S*vitest\s+(?:watch|dev|bench|init|list|related|typecheck)\b/;
+
 /**
  * The shell command: the configured command with the flags appended when it is not `npm test`; else
- * the local Vitest binary directly (a `test` script usually chains other steps: lint, type checks, a
- * package manager the sandbox may not have).
+ * the Vitest step of the `test` script with its arguments (`vitest run --project unit` out of
+ * `npm run lint && vitest run --project unit`: a `test` script usually chains other steps — lint,
+ * type checks, a package manager the sandbox may not have); else the local Vitest binary directly.
  */
-export function vitestCommand(command: string, outDir: string): string {
+export function vitestCommand(command: string, outDir: string, testScript?: string): string {
   const flags = vitestFlags(outDir).map(shellQuote).join(' ');
-  return isNpmTest(command) ? `node_modules/.bin/vitest run ${flags}` : `${command} ${flags}`;
+  if (!isNpmTest(command)) return `${command} ${flags}`;
+  const step = testScript === undefined ? undefined : runnerStep(testScript, 'vitest');
+  const runner = step?.replace(/^.*?\bvitest\b/, 'vitest');
+  return step !== undefined && runner !== undefined && !NOT_A_RUN.test(runner) ? `${step} ${flags}` : `node_modules/.bin/vitest run ${flags}`;
 }
 
 /** Vitest with its own V8 coverage, as the coverage toolchain of repositories that test with Vitest. */
@@ -63,7 +71,7 @@ export const vitestToolchain: Toolchain<'coverage'> = {
     const outDir = await reportDir(ctx.dir);
     await rm(path.join(outDir, 'coverage'), { recursive: true, force: true });
     await rm(path.join(outDir, 'vitest.json'), { force: true });
-    const command = vitestCommand(testCommand(ctx.config), outDir);
+    const command = vitestCommand(testCommand(ctx.config), outDir, (await readPackageJson(ctx.dir))?.scripts?.test);
     // CI=true: Vitest neither watches nor offers to install a missing coverage provider.
     const result = await runTool(ctx, ['sh', '-c', withLocalBin(command)], { what: 'The tests', env: { ...TEST_ENV, CI: 'true' } });
     const output = combinedOutput(result);

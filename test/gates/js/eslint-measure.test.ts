@@ -53,6 +53,41 @@ describe('eslintToolchain.measure', () => {
     expect(sandbox.commands[0]?.env).toMatchObject({ ESLINT_USE_FLAT_CONFIG: 'false' });
   });
 
+  it('asks an eslintrc-mode ESLint for TypeScript files too when its config is for TypeScript', async () => {
+    await repo({ 'package.json': '{}', '.eslintrc.yml': 'parser: "@typescript-eslint/parser"\n', 'node_modules/eslint/bin/eslint.js': '' });
+    const sandbox = scripted(0, '[]');
+    await eslintToolchain.measure(ctx(sandbox));
+    const argv = sandbox.commands[0]?.argv ?? [];
+    expect(argv[argv.indexOf('--ext') + 1]).toBe('.js,.jsx,.cjs,.mjs,.ts,.tsx,.cts,.mts');
+    // A JavaScript config gets the JavaScript extensions only: TypeScript would not parse under it.
+    await writeFile(path.join(dir, '.eslintrc.yml'), 'extends: eslint:recommended\n');
+    await eslintToolchain.measure(ctx(sandbox));
+    const again = sandbox.commands[1]?.argv ?? [];
+    expect(again[again.indexOf('--ext') + 1]).toBe('.js,.jsx,.cjs,.mjs');
+  });
+
+  it('leaves out --no-error-on-unmatched-pattern for an ESLint older than 6.8, which refuses it', async () => {
+    await repo({ 'package.json': '{"eslintConfig":{"parser":"@typescript-eslint/parser"}}', 'node_modules/eslint/bin/eslint.js': '', 'node_modules/eslint/package.json': '{"version":"6.6.0"}' });
+    const sandbox = scripted(0, '[]');
+    await eslintToolchain.measure(ctx(sandbox));
+    expect(sandbox.commands[0]?.argv).not.toContain('--no-error-on-unmatched-pattern');
+    expect(sandbox.commands[0]?.argv).toContain('.js,.jsx,.cjs,.mjs,.ts,.tsx,.cts,.mts');
+    await writeFile(path.join(dir, 'node_modules/eslint/package.json'), '{"version":"6.8.0"}');
+    await eslintToolchain.measure(ctx(sandbox));
+    expect(sandbox.commands[1]?.argv).toContain('--no-error-on-unmatched-pattern');
+  });
+
+  it("finds the repository's own ESLint in a cached node_modules that is mounted only in the sandbox", async () => {
+    await repo({ 'package.json': '{}', '.eslintrc.json': '{}', 'cache/eslint/bin/eslint.js': '', 'cache/eslint/package.json': '{"version":"6.6.0"}' });
+    const sandbox = scripted(0, '[]');
+    const mounts = [{ source: path.join(dir, 'cache'), target: path.join(dir, 'node_modules'), readOnly: true }];
+    await eslintToolchain.measure({ ...ctx(sandbox), mounts });
+    // Run where the sandbox sees it, with the flags its version takes: the same as with a cold cache.
+    expect(sandbox.commands[0]?.argv[1]).toBe(path.join(dir, 'node_modules/eslint/bin/eslint.js'));
+    expect(sandbox.commands[0]?.argv).not.toContain(DEFAULT_ESLINT_CONFIG);
+    expect(sandbox.commands[0]?.argv).not.toContain('--no-error-on-unmatched-pattern');
+  });
+
   it('uses the bundled ESLint and default config when the repository has a config but no ESLint installed', async () => {
     await repo({ 'package.json': '{}', 'eslint.config.js': 'export default [];' });
     const sandbox = scripted(0, '[]');

@@ -5,7 +5,13 @@ describe('jestCommand', () => {
   const flags = '--ci --coverage --coverageProvider=v8 --coverageReporters=json --coverageDirectory=/ws/.qg/coverage --json --outputFile=/ws/.qg/jest.json';
   it.each([
     ['appends the flags to a plain Jest test script', 'npm test', 'NODE_OPTIONS=--experimental-vm-modules jest', `npm test -- ${flags}`],
-    ['calls the local Jest when the script does more than run Jest', 'npm test', 'tsc && jest', `node_modules/.bin/jest ${flags}`],
+    ['runs the Jest step of a chained script with its arguments', 'npm test', 'yarn lint && jest --config test/jest.config.js', `jest --config test/jest.config.js ${flags}`],
+    ['keeps the environment and cross-env of the Jest step', 'npm test', 'tsc; cross-env TZ=UTC npx jest --runInBand && npm run size', `cross-env TZ=UTC npx jest --runInBand ${flags}`],
+    ['keeps quoted arguments without separators in them', 'npm test', 'npm run lint && jest --testPathPattern "unit/.*"', `jest --testPathPattern "unit/.*" ${flags}`],
+    ['calls the local Jest when no single step runs Jest', 'npm test', 'jest --selectProjects a && jest --selectProjects b', `node_modules/.bin/jest ${flags}`],
+    ['calls the local Jest when the script pipes', 'npm test', 'npm run lint && jest | tee out.txt', `node_modules/.bin/jest ${flags}`],
+    ['calls the local Jest when a quoted word holds a separator', 'npm test', 'jest -t "a && b"', `node_modules/.bin/jest ${flags}`],
+    ['calls the local Jest when the script only names it in another word', 'npm test', 'tsc && run-jest-tests', `node_modules/.bin/jest ${flags}`],
     ['appends the flags to a custom command', 'npx jest --selectProjects unit', undefined, `npx jest --selectProjects unit ${flags}`],
   ])('%s', (_name, command, script, expected) => {
     expect(jestCommand(command, script, '/ws/.qg')).toBe(expected);

@@ -69,6 +69,13 @@ describe('vitest toolchain', () => {
     expect(vitestCommand('npx vitest run --project unit', '/o')).toMatch(/^npx vitest run --project unit --coverage\.enabled=true /);
   });
 
+  it('runs the Vitest step of a chained test script with its arguments, unless it is not a test run', () => {
+    expect(vitestCommand('npm test', '/o', 'npm run lint && vitest run --project unit && npm run size')).toMatch(/^vitest run --project unit --coverage\.enabled=true /);
+    expect(vitestCommand('npm test', '/o', 'tsc && TZ=UTC vitest --dir src')).toMatch(/^TZ=UTC vitest --dir src --coverage\.enabled=true /);
+    expect(vitestCommand('npm test', '/o', 'npm run build && vitest bench')).toMatch(/^node_modules\/\.bin\/vitest run --coverage/);
+    expect(vitestCommand('npm test', '/o', 'ts-scripts test')).toMatch(/^node_modules\/\.bin\/vitest run --coverage/);
+  });
+
   it('reads Vitest\'s JSON results and coverage, leaving out fixtures the tests loaded', async () => {
     await repo({ devDependencies: { vitest: '^4' }, scripts: { test: 'vitest run' } });
     await mkdir(path.join(dir, 'src'));
