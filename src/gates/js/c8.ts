@@ -65,7 +65,9 @@ export function c8Argv(command: string, reportsDir: string, ownConfig = false): 
     '--reporter=json',
     `--reports-dir=${reportsDir}`,
     `--temp-directory=${path.join(reportsDir, 'tmp')}`,
-    '--exclude-after-remap',
+    // With a value: a bare boolean flag right before the command would take `sh` as its value, and
+    // `-c` would become c8's own --config (this happens when the repository configures c8 itself).
+    '--exclude-after-remap=true',
     ...(ownConfig ? [] : ['--all', ...C8_EXCLUDE.map((glob) => `--exclude=${glob}`)]),
     'sh',
     '-c',

@@ -59,6 +59,20 @@ describe('c8 counts source files that no test loads', () => {
     }
   });
 
+  it('runs the tests when the repository configures c8 itself (its settings, our command)', async () => {
+    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox());
+    try {
+      await writeFile(path.join(ctx.dir, '.c8rc.json'), '{"reporter": ["text", "lcov"]}\n');
+      const measured = await c8Toolchain.measure(ctx);
+      expect(measured.output).not.toContain('ENOENT');
+      expect(measured.testsFailed).toBe(0);
+      expect(measured.testsPassed).toBeGreaterThan(0);
+      expect(measured.files.length).toBeGreaterThan(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it.each([
     ['test.js', true],
     ['index.test-d.ts', true],
