@@ -3,6 +3,8 @@
  * (bubblewrap) sandbox. Slow-ish (seconds each); js-jest installs Jest from the registry once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { runGates } from '../../src/gates/run.js';
 import { parseChangedLines } from '../../src/gates/diff.js';
 import type { GateName, GateResult } from '../../src/gates/types.js';
@@ -46,6 +48,15 @@ describe('the gate engine on real repositories', () => {
       ['src/index.js', 7, 'no-unused-vars'],
       ['src/index.js', 10, 'no-undef'],
     ]);
+  });
+
+  it("does not call the repository's eslint-disable comments unused under the bundled config", async () => {
+    const { ctx, cleanup } = await fixtureContext('js-pass', sandbox);
+    cleanups.push(cleanup);
+    // Written for the linter the repository really uses (xo, standard): nothing here breaks those rules.
+    await writeFile(path.join(ctx.dir, 'src', 'flags.js'), '/**\n * Both flags.\n */\n// eslint-disable-next-line no-bitwise\nexport const BOTH = 1 + 2;\n');
+    const [lint] = await runGates({ ...ctx, gates: ['lint'] });
+    expect(lint).toMatchObject({ conclusion: 'success', metrics: { errors: 0, warnings: 0 } });
   });
 
   it('counts only lint errors on changed lines when the scope is changed', async () => {
