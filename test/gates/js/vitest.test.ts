@@ -72,6 +72,8 @@ describe('vitest toolchain', () => {
   it('runs the Vitest step of a chained test script with its arguments, unless it is not a test run', () => {
     expect(vitestCommand('npm test', '/o', 'npm run lint && vitest run --project unit && npm run size')).toMatch(/^vitest run --project unit --coverage\.enabled=true /);
     expect(vitestCommand('npm test', '/o', 'tsc && TZ=UTC vitest --dir src')).toMatch(/^TZ=UTC vitest --dir src --coverage\.enabled=true /);
+    expect(vitestCommand('npm test', '/o', 'pnpm lint && vitest run --typecheck --project unit')).toMatch(/^vitest run --project unit --coverage\.enabled=true /);
+    expect(vitestCommand('npm test', '/o', 'vitest run --typecheck.enabled=true')).toMatch(/^vitest run --coverage\.enabled=true /);
     expect(vitestCommand('npm test', '/o', 'npm run build && vitest bench')).toMatch(/^node_modules\/\.bin\/vitest run --coverage/);
     expect(vitestCommand('npm test', '/o', 'ts-scripts test')).toMatch(/^node_modules\/\.bin\/vitest run --coverage/);
   });
