@@ -2,7 +2,8 @@
 
 Run by quality-gates in the sandbox from the repository root. Reads
 requirements*.txt, pyproject.toml (PEP 621 dependencies, test/dev extras,
-PEP 735 groups), setup.cfg, and looks for dependency keywords in setup.py
+PEP 735 groups), setup.cfg, tox.ini's [testenv] deps, and looks for
+dependency keywords in setup.py
 (which is never executed here).
 """
 import configparser
@@ -97,6 +98,32 @@ def from_setup_cfg(path):
     return [line.strip() for line in found if line.strip()]
 
 
+def from_tox_ini(path):
+    """Return the deps of tox.ini's base [testenv]: the tests' requirements.
+
+    Lines tox itself expands (substitutions, factor conditions) and pip
+    options (-r, -c, -e) are left out: the root requirements files are read
+    on their own.
+    """
+    if not os.path.isfile(path):
+        return []
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.Error:
+        return []
+    if not parser.has_option("testenv", "deps"):
+        return []
+    found = []
+    for line in parser.get("testenv", "deps").splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if line and not line.startswith(("-", "#")) and not re.search(
+            r"[{}]|^[\w,!-]+:\s", line
+        ):
+            found.append(line)
+    return found
+
+
 def setup_py_declares(path):
     """Tell whether setup.py mentions dependencies (then it is installed)."""
     if not os.path.isfile(path):
@@ -109,6 +136,7 @@ def main(root):
     """Print the JSON description of the project's requirements."""
     requirements = from_pyproject(os.path.join(root, "pyproject.toml"))
     requirements += from_setup_cfg(os.path.join(root, "setup.cfg"))
+    requirements += from_tox_ini(os.path.join(root, "tox.ini"))
     result = {
         "requirementFiles": requirement_files(root),
         "requirements": sorted(set(requirements)),

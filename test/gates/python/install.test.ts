@@ -72,6 +72,19 @@ describe('Python environment', () => {
     }
   });
 
+  it("reads the deps of tox.ini's [testenv], leaving out what tox or pip would expand", async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      await writeFile(
+        path.join(ws.ctx.dir, 'tox.ini'),
+        '[tox]\nenvlist = py311,flake8\n[testenv]\ndeps =\n    pytest>=7  # the runner\n    hypothesis ; python_version >= "3.6"\n    -rrequirements-dev.txt\n    py311: tomli\n    {[base]deps}\ncommands = pytest\n[testenv:flake8]\ndeps = flake8\n',
+      );
+      expect((await readRequirements(ws.ctx)).requirements).toEqual(['hypothesis ; python_version >= "3.6"', 'pytest>=7']);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
   it('creates the venv without network when the project has no third-party requirement', async () => {
     const ws = await fixtureWorkspace('py-pass');
     try {
