@@ -14,7 +14,7 @@ import { readCoverageFile } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { readPackageJson, type PackageJson } from './package.js';
 import { npmInstall } from './install.js';
-import { outputTail, TEST_ENV, testCommand, usesJest, withLocalBin } from './test-command.js';
+import { commandFailure, outputTail, TEST_ENV, testCommand, usesJest, withLocalBin } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode } from './test-output.js';
 import { usesVitest } from './vitest.js';
 
@@ -94,7 +94,7 @@ export const c8Toolchain: Toolchain<'coverage'> = {
     if (result.exitCode !== 0 && summary.failed === 0) {
       // The runner said all passed but the command failed (a crash after the summary, a failing posttest).
       summary.failed = 1;
-      summary.failedTests.push(`the test command exited with code ${String(result.exitCode)}`);
+      summary.failedTests.push(commandFailure(result.exitCode, output));
     }
     return {
       testsPassed: summary.passed,

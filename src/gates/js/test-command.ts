@@ -48,6 +48,20 @@ export function outputTail(output: string): string {
   return plain.length <= OUTPUT_TAIL_CHARS ? plain : `…${plain.slice(-OUTPUT_TAIL_CHARS)}`;
 }
 
+/** What npm and Node print when a name does not resolve or a connection is refused. */
+const NETWORK_FAILURE = /\b(?:EAI_AGAIN|ENOTFOUND|ENETUNREACH|ECONNREFUSED|getaddrinfo)\b/;
+
+/**
+ * The failure to list when every test passed but the command did not: with the reason when the output
+ * shows a step that wanted the network, which tests never get (`posttest: npm audit`, a download).
+ */
+export function commandFailure(exitCode: number | null, output: string): string {
+  const base = `the test command exited with code ${String(exitCode)} after the tests`;
+  return NETWORK_FAILURE.test(output)
+    ? `${base}: a step of it needed the network, which tests do not get (a posttest \`npm audit\`, a download); set coverage.command to run the tests alone`
+    : base;
+}
+
 /** Whether a test command is npm's own `test` script (`npm test`, `npm t`, `npm run test`). */
 export function isNpmTest(command: string): boolean {
   return /^\s*npm\s+(?:test|t|run\s+test|run-script\s+test)\s*$/.test(command);

@@ -16,7 +16,7 @@ import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
 import { parseJestJson } from './jest.js';
-import { isNpmTest, outputTail, runnerStep, shellQuote, TEST_ENV, testCommand, usesTestRunner, withLocalBin } from './test-command.js';
+import { commandFailure, isNpmTest, outputTail, runnerStep, shellQuote, TEST_ENV, testCommand, usesTestRunner, withLocalBin } from './test-command.js';
 import { parseTestSummary, summaryFromExitCode, type TestSummary } from './test-output.js';
 import { readTextInside } from '../../workspace/read-inside.js';
 
@@ -86,7 +86,7 @@ export const vitestToolchain: Toolchain<'coverage'> = {
     if (result.exitCode !== 0 && summary.failed === 0) {
       // All tests passed but the run failed: a missing `@vitest/coverage-v8`, a coverage threshold, a crash.
       summary.failed = 1;
-      summary.failedTests.push(`the test command exited with code ${String(result.exitCode)}`);
+      summary.failedTests.push(commandFailure(result.exitCode, output));
     }
     // Vitest's own excludes miss fixtures under test/ that the tests load: the same files c8 leaves out.
     const notCode = picomatch(C8_EXCLUDE, { dot: true });

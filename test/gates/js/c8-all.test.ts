@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { C8_EXCLUDE, c8Argv, c8Toolchain, hasOwnC8Config } from '../../../src/gates/js/c8.js';
@@ -68,6 +68,25 @@ describe('c8 counts source files that no test loads', () => {
       expect(measured.testsFailed).toBe(0);
       expect(measured.testsPassed).toBeGreaterThan(0);
       expect(measured.files.length).toBeGreaterThan(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('fails a run whose posttest fails after every test passed, saying when that step wanted the network', async () => {
+    const { ctx, cleanup } = await fixtureContext('js-pass', await realSandbox());
+    try {
+      const pkg = JSON.parse(await readFile(path.join(ctx.dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      const withPosttest = async (posttest: string) => {
+        pkg.scripts.posttest = posttest;
+        await writeFile(path.join(ctx.dir, 'package.json'), JSON.stringify(pkg));
+        return c8Toolchain.measure(ctx);
+      };
+      const offline = await withPosttest('node -e "require(\'node:dns\').lookup(\'registry.npmjs.org\', (e) => { console.error(String(e)); process.exit(1); })"');
+      expect(offline.testsPassed).toBeGreaterThan(0);
+      expect(offline.failedTests).toEqual([expect.stringMatching(/exited with code 1 after the tests: a step of it needed the network/)]);
+      const failing = await withPosttest('node -e "process.exit(3)"');
+      expect(failing.failedTests).toEqual(['the test command exited with code 3 after the tests']);
     } finally {
       await cleanup();
     }
