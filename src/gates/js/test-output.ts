@@ -1,6 +1,6 @@
 /**
  * Test counts and failing test names from the console summary of the common JS test runners
- * (node:test in its TAP and spec reporters, tape/tap, mocha, ava, Vitest, uvu). Jest is read from its JSON report
+ * (node:test in its TAP and spec reporters, tape, node-tap, mocha, ava, Vitest, uvu). Jest is read from its JSON report
  * instead. Every runner prints a summary of its own shape; one table of patterns reads them all.
  * @module
  */
@@ -36,6 +36,8 @@ export const MAX_FAILED_NAMES = 50;
 // Order matters: node:test's spec reporter and TAP (node:test, tape) are tried before mocha and ava.
 const FORMATS: RunnerFormat[] = [
   { name: 'node-spec', passed: /^ℹ pass (\d+)$/gm, failed: /^ℹ fail (\d+)$/gm, failedName: /^\s*✖ (.+?)(?: \([\d.]+m?s\))?$/gm },
+  // node-tap 18+ ends its TAP with `# { total: 191, pass: 187, fail: 3, skip: 1 }` (keys at 0 left out).
+  { name: 'node-tap', passed: /^# \{[^}\n]*\bpass: (\d+)/gm, failed: /^# \{[^}\n]*\bfail: (\d+)/gm, failedName: /^\s*not ok \d+ - (.+?)(?: # .*)?$/gm },
   { name: 'tap', passed: /^# pass\s+(\d+)$/gm, failed: /^# fail\s+(\d+)$/gm, failedName: /^\s*not ok \d+ - (.+?)(?: # .*)?$/gm },
   { name: 'mocha', passed: /^\s*(\d+) passing\b/gm, failed: /^\s*(\d+) failing\b/gm, failedName: /^\s+\d+\) (.+?):?$/gm, namesBefore: /^\s*\d+ passing\b/m },
   { name: 'ava', passed: /^\s*(\d+) tests? passed$/gm, failed: /^\s*(\d+) tests? failed$/gm, failedName: /^\s*✘ (?:\[fail\]: )?(.+)$/gm },

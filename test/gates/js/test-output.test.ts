@@ -99,6 +99,22 @@ AssertionError: expected { a: 'c' } to deeply equal { a: 'b' }
    Start at  07:57:59
 `;
 
+// node-tap 21 writing to a pipe: nested TAP, then a summary object.
+const NODE_TAP_21 = `TAP version 14
+# Subtest: tests/test-parse.js
+    # Subtest: clamps to the upper bound
+        1..1
+        not ok 1 - should be equal
+    not ok 1 - clamps to the upper bound # time=1.2ms
+    ok 2 - keeps a number inside the range # time=0.3ms
+    1..2
+not ok 1 - tests/test-parse.js # time=735.403ms
+1..1
+# No coverage generated
+# { total: 3, pass: 1, fail: 1, skip: 1 }
+# time=6577.401ms
+`;
+
 describe('parseTestSummary', () => {
   it.each([
     ["node:test's TAP reporter", NODE_TAP, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
@@ -106,6 +122,8 @@ describe('parseTestSummary', () => {
     ['mocha', MOCHA, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
     ['ava', AVA, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
     ['tape', TAPE, { passed: 1, failed: 1, failedTests: [] }],
+    ['node-tap 18+', NODE_TAP_21, { passed: 1, failed: 1, failedTests: ['should be equal', 'clamps to the upper bound', 'tests/test-parse.js'] }],
+    ['a passing node-tap run', '# { total: 12, pass: 12 }\n# time=80ms\n', { passed: 12, failed: 0, failedTests: [] }],
     ['vitest', VITEST, { passed: 22, failed: 1, failedTests: ['defu > should copy only missing properties defaults'] }],
     ['a passing vitest run', ' Test Files  2 passed (2)\n      Tests  23 passed (23)\n', { passed: 23, failed: 0, failedTests: [] }],
     ['uvu', UVU, { passed: 1, failed: 1, failedTests: ['clamps to the upper bound'] }],
