@@ -1,6 +1,6 @@
 /**
  * The lint toolchain for JavaScript/TypeScript: the repository's own ESLint with its own config when it
- * has both, else the bundled ESLint with a default config. Reports go to a file so the sandbox's
+ * has both, its xo when it lints with xo, else the bundled ESLint with a default config. Reports go to a file so the sandbox's
  * output cap can never cut the JSON in half.
  * @module
  */
@@ -11,7 +11,8 @@ import { combinedOutput, reportDir, runTool } from '../exec.js';
 import { ToolError, type Finding, type GateContext, type LintMeasurement, type Toolchain } from '../types.js';
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
-import { readPackageJson } from './package.js';
+import { hasDependency, readPackageJson } from './package.js';
+import { shellQuote } from './test-command.js';
 import { pathExists } from '../../workspace/files.js';
 import { readTextInside } from '../../workspace/read-inside.js';
 import { hostPath } from '../host-path.js';
@@ -140,8 +141,19 @@ async function commandFor(ctx: GateContext, out: string): Promise<{ argv: string
     const ext = ['--ext', (await legacyExtensions(ctx.dir)).join(',')];
     return { argv: [process.execPath, ownEslint, ...common, ...unmatched, ...ext], env: { ESLINT_USE_FLAT_CONFIG: 'false' }, bundled: false };
   }
+  if (kind === undefined && (await usesXo(ctx))) {
+    // xo is ESLint with its own config (sindresorhus' packages and many more): its findings are the
+    // repository's, the bundled config's would not be. It has no --output-file: the shell writes the file.
+    const xo = ['exec', process.execPath, path.join(ctx.dir, 'node_modules', 'xo', 'cli.js'), '--reporter=json'].map(shellQuote).join(' ');
+    return { argv: ['sh', '-c', `${xo} > ${shellQuote(out)}`], env: {}, bundled: false };
+  }
   const bundled = path.join(APP_NODE_MODULES, 'eslint', 'bin', 'eslint.js');
   return { argv: [process.execPath, bundled, '--config', DEFAULT_ESLINT_CONFIG, ...common, '--no-error-on-unmatched-pattern'], env: {}, bundled: true };
+}
+
+/** Whether the repository lints with xo: a dependency, installed (found through the mounts). */
+async function usesXo(ctx: GateContext): Promise<boolean> {
+  return hasDependency(await readPackageJson(ctx.dir), 'xo') && pathExists(hostPath(ctx, 'node_modules/xo/cli.js').file);
 }
 
 /** ESLint, as the lint toolchain of JavaScript/TypeScript repositories. */
@@ -152,7 +164,8 @@ export const eslintToolchain: Toolchain<'lint'> = {
   // Only the repository's own ESLint needs its dependencies; the bundled one lints without them.
   install: {
     ...npmInstall,
-    needed: async (dir: string, config: Config) => (await repoEslintConfig(dir)) !== undefined && npmInstall.needed(dir, config),
+    needed: async (dir: string, config: Config) =>
+      ((await repoEslintConfig(dir)) !== undefined || hasDependency(await readPackageJson(dir), 'xo')) && npmInstall.needed(dir, config),
   },
   async detect(dir: string, config: Config): Promise<boolean> {
     return isJavaScriptRepo(dir, config);

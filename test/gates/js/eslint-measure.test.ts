@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigSchema } from '../../../src/config/schema.js';
 import { DEFAULT_ESLINT_CONFIG, eslintToolchain } from '../../../src/gates/js/eslint.js';
 import { ToolError } from '../../../src/gates/types.js';
 import type { Sandbox, SandboxCommand, SandboxResult } from '../../../src/sandbox/types.js';
+import { fixtureContext, realSandbox } from '../helpers.js';
 
 /** A sandbox that records the command and plays a canned ESLint: which ESLint runs is what these tests check. */
 function scripted(exitCode: number, report?: string): Sandbox & { commands: SandboxCommand[] } {
@@ -137,6 +138,29 @@ describe('eslintToolchain.measure', () => {
   it('fails when ESLint wrote no readable report', async () => {
     await repo({ 'package.json': '{}' });
     await expect(eslintToolchain.measure(ctx(scripted(1, '{ truncated')))).rejects.toThrow(/JSON report is missing or unreadable/);
+  });
+});
+
+describe('eslintToolchain with xo', () => {
+  it("runs the repository's xo, in the sandbox, and reads its JSON report", async () => {
+    const { ctx: fixture, cleanup } = await fixtureContext('js-pass', await realSandbox());
+    try {
+      const pkg = JSON.parse(await readFile(path.join(fixture.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      await writeFile(path.join(fixture.dir, 'package.json'), JSON.stringify({ ...pkg, devDependencies: { xo: '^0.54.0' } }));
+      // A stand-in for xo's CLI: what `xo --reporter=json` prints, exiting 1 as xo does on errors.
+      await mkdir(path.join(fixture.dir, 'node_modules', 'xo'), { recursive: true });
+      await writeFile(
+        path.join(fixture.dir, 'node_modules', 'xo', 'cli.js'),
+        "if (process.argv[2] !== '--reporter=json') process.exit(2);\n" +
+          "process.stdout.write(JSON.stringify([{ filePath: process.cwd() + '/src/index.js', messages: [{ ruleId: 'unicorn/prefer-at', severity: 2, message: 'Prefer .at().', line: 3, column: 9 }], suppressedMessages: [] }]));\n" +
+          'process.exit(1);\n',
+      );
+      expect(await eslintToolchain.install?.needed(fixture.dir, fixture.config)).toBe(true);
+      const measured = await eslintToolchain.measure(fixture);
+      expect(measured.findings).toEqual([{ path: 'src/index.js', line: 3, column: 9, level: 'failure', message: 'Prefer .at().', rule: 'unicorn/prefer-at' }]);
+    } finally {
+      await cleanup();
+    }
   });
 });
 
