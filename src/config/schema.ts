@@ -84,7 +84,7 @@ export const DocsSchema = z
       .array(z.string())
       .optional()
       .describe(
-        'Globs of the files whose exports are the public API. Default: the package entry points and `src/**` (JS); for Python, `src/**/*.py` when the packages live under `src/`, else every module outside tests, docs, examples, benchmarks, `setup.py` and `noxfile.py`.',
+        'Globs of the files whose exports are the public API. Default: the package entry points — a JavaScript entry with a declaration file beside it (`index.js` and `index.d.ts`) by that declaration — and `src/**` (JS); for Python, `src/**/*.py` when the packages live under `src/`, else every module outside tests, docs, examples, benchmarks, `setup.py` and `noxfile.py`.',
       ),
   })
   .describe('The docs gate: doc comments on the public API, and an optional docs build.');

@@ -1,6 +1,7 @@
 /**
  * Which source files hold a JS/TS package's public API: the `docs.paths` globs when set, else the
- * package's entry points mapped back to their sources (`dist/index.js` → `src/index.ts`), with those of
+ * package's entry points mapped back to their sources (`dist/index.js` → `src/index.ts`; a JavaScript
+ * entry with a hand-written declaration beside it → that declaration), with those of
  * every npm/yarn workspace in a monorepo, else the
  * sources under `src/` outside tests. Only reads files.
  * @module
@@ -72,9 +73,25 @@ async function resolveEntry(dir: string, entry: string): Promise<string | undefi
   return undefined;
 }
 
+/** The declaration file TypeScript reads for a JavaScript file, by extension. */
+const DECLARATION_FOR: Record<string, string[]> = { '.js': ['.d.ts'], '.jsx': ['.d.ts'], '.mjs': ['.d.mts', '.d.ts'], '.cjs': ['.d.cts', '.d.ts'] };
+
+/**
+ * A JavaScript entry point with a declaration file beside it (`index.js` and `index.d.ts`, as
+ * hand-written packages ship them) is documented in that declaration: TypeScript users and editors
+ * read it, and its doc comments are the package's API documentation.
+ */
+async function documentedIn(file: string): Promise<string> {
+  const [base, ext] = splitExtension(file);
+  for (const declaration of DECLARATION_FOR[ext] ?? []) {
+    if (await pathExists(base + declaration)) return base + declaration;
+  }
+  return file;
+}
+
 async function packageEntryFiles(dir: string, pkg: PackageJson): Promise<string[]> {
   const resolved = await Promise.all(entryPointPaths(pkg).map((entry) => resolveEntry(dir, entry)));
-  return resolved.filter((f): f is string => f !== undefined);
+  return Promise.all(resolved.filter((f): f is string => f !== undefined).map(documentedIn));
 }
 
 /** The folders of the workspaces a root `package.json` declares, inside the checkout. */

@@ -36,6 +36,18 @@ describe('publicApiFiles', () => {
       ['src/index.ts'],
     ],
     [
+      'the hand-written declarations beside JavaScript entry points, which document them',
+      { 'package.json': '{"exports":{".":{"import":"./index.js","require":"./index.cjs"},"./extra":"./extra.mjs"},"types":"./index.d.ts"}', 'index.js': '', 'index.cjs': '', 'index.d.ts': '', 'index.d.cts': '', 'extra.mjs': '', 'extra.d.ts': '' },
+      undefined,
+      ['extra.d.ts', 'index.d.cts', 'index.d.ts'],
+    ],
+    [
+      'a JavaScript entry point without a declaration beside it, and TypeScript sources, as they are',
+      { 'package.json': '{"exports":{".":"./dist/index.js","./cli":"./cli.js"}}', 'src/index.ts': '', 'src/index.d.ts': '', 'cli.js': '' },
+      undefined,
+      ['cli.js', 'src/index.ts'],
+    ],
+    [
       'the sources under src outside tests when no entry point resolves',
       { 'package.json': '{"main":"./dist/missing.js"}', 'src/a.ts': '', 'src/a.test.ts': '', 'src/b.d.ts': '', 'src/__tests__/c.js': '' },
       undefined,
