@@ -1,7 +1,7 @@
 /**
  * The lint toolchain for JavaScript/TypeScript: the repository's own ESLint with its own config when it
- * has both, its xo when it lints with xo, else the bundled ESLint with a default config. Reports go to a file so the sandbox's
- * output cap can never cut the JSON in half.
+ * has both, its xo when it lints with xo, else the bundled ESLint with a default config. Reports go to
+ * a file so the sandbox's output cap can never cut the JSON in half.
  * @module
  */
 import path from 'node:path';

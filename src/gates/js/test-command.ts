@@ -67,20 +67,20 @@ export function isNpmTest(command: string): boolean {
   return /^\s*npm\s+(?:test|t|run\s+test|run-script\s+test)\s*$/.test(command);
 }
 
-/** A `test` script that is a single Jest invocation, optionally after environment assignments (`NODE_OPTIONS=… jest`). */
-export function isPlainJestScript(script: string): boolean {
-  return /^\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:npx\s+)?jest(?:\s|$)/.test(script) && !/[;&|`]|\$\(/.test(script);
-}
-
 /** Environment assignments, `cross-env` and `npx` in front of a runner: `NODE_OPTIONS=… npx jest`. */
 const RUNNER_PREFIX = String.raw`(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:cross-env\s+(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)?(?:npx\s+)?`;
+
+/** A `test` script that is a single Jest invocation, optionally after environment assignments (`NODE_OPTIONS=… jest`). */
+export function isPlainJestScript(script: string): boolean {
+  return new RegExp(`^\\s*${RUNNER_PREFIX}jest(?:\\s|$)`).test(script) && !/[;&|`]|\$\(/.test(script);
+}
 
 /**
  * The one step of a chained `test` script that runs `runner`, with its own arguments and environment:
  * `jest --config test/jest.config.js` out of `yarn lint && jest --config test/jest.config.js`. The
  * other steps (lint, type checks, a size check, a package manager the sandbox may not have) are not
- * the tests. Undefined when no step, or more than one, runs it, or the script quotes or substitutes
- * anything (then it is not split).
+ * the tests. Undefined when no step, or more than one, runs it, or the script is too clever to split
+ * safely (a pipe, a substitution, a separator inside quotes).
  */
 export function runnerStep(script: string, runner: string): string | undefined {
   const quoted = /"[^"]*"|'[^']*'/g;
