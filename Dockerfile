@@ -8,7 +8,7 @@ FROM node:20-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       bubblewrap ca-certificates git \
-      python3 python3-venv python3-pip flake8 python3-coverage python3-pytest python3-sphinx \
+      python3 python3-venv python3-pip flake8 python3-coverage python3-pytest python3-pytest-cov python3-sphinx \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -80,6 +80,21 @@ async function testCounts(target: CoverageTarget, dir: string, junitFile: string
   return ids.length > 0 ? { ...counts, failedTests: ids } : counts;
 }
 
+/** Exit code of the probe below when pytest-cov is not importable. */
+const NOT_INSTALLED_EXIT = 3;
+
+/**
+ * Whether pytest-cov is importable in the environment the tests run in. A project that keeps
+ * `--cov=…` in its pytest `addopts` would have pytest-cov start a second coverage measurement inside
+ * ours, which takes the tracer from it: every file then reads 0 %. `--no-cov` keeps the plugin (its
+ * options still parse) and turns its measuring off; without the plugin that flag would be an error.
+ */
+async function hasPytestCov(ctx: GateContext, venv: { python: string; env: Record<string, string> }): Promise<boolean> {
+  const probe = `import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("pytest_cov") else ${String(NOT_INSTALLED_EXIT)})`;
+  const result = await runTool(ctx, [venv.python, '-c', probe], { env: venv.env, what: 'The pytest-cov check' });
+  return result.exitCode === 0;
+}
+
 /** The coverage.py + pytest toolchain. */
 export function createCoveragePyToolchain(): Toolchain<'coverage'> {
   return {
@@ -104,7 +119,7 @@ export function createCoveragePyToolchain(): Toolchain<'coverage'> {
       const ownConfig = await hasCoverageConfig(ctx.dir);
       const userSource = target.coverageOptions.some((option) => option.startsWith('--source'));
       const defaults = ownConfig ? [] : [...(userSource ? [] : ['--source=.']), `--omit=${DEFAULT_OMIT.join(',')}`];
-      const pytestArgs = target.pytest ? [`--junitxml=${junitFile}`, '-rfE'] : [];
+      const pytestArgs = target.pytest ? [`--junitxml=${junitFile}`, '-rfE', ...((await hasPytestCov(ctx, venv)) ? ['--no-cov'] : [])] : [];
       const argv = [venv.python, '-m', 'coverage', 'run', `--data-file=${dataFile}`, ...defaults, ...target.coverageOptions, ...target.target, ...pytestArgs];
       const result = await runTool(ctx, argv, { env: venv.env, what: 'The Python tests' });
       const output = tail(combinedOutput(result));

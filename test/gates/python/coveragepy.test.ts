@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assertModulesPresent, createCoveragePyToolchain } from '../../../src/gates/python/coveragepy.js';
 import { ToolError, type CoverageMeasurement, type FileCoverage } from '../../../src/gates/types.js';
@@ -30,6 +30,17 @@ describe('coverage.py toolchain', () => {
     expect(result.testsFailed).toBe(0);
     expect(result.files.map((file) => file.path)).toEqual(['src/tinycalc/__init__.py', 'src/tinycalc/calc.py']);
     expect(linesPct(result.files)).toBeGreaterThanOrEqual(80);
+  });
+
+  it('measures the same with pytest-cov in the pytest addopts, which would otherwise take the tracer', async () => {
+    const plain = await measure('py-pass');
+    const withCov = await measure('py-pass', async (dir) => {
+      const pyproject = path.join(dir, 'pyproject.toml');
+      await writeFile(pyproject, (await readFile(pyproject, 'utf8')).replace('testpaths = ["tests"]', 'testpaths = ["tests"]\naddopts = "--cov=tinycalc --cov-report=term-missing"'));
+    });
+    expect(withCov.testsPassed).toBe(4);
+    expect(linesPct(withCov.files)).toBeGreaterThanOrEqual(80);
+    expect(withCov.files).toEqual(plain.files);
   });
 
   it('reports per-line data of a poorly tested package', async () => {
