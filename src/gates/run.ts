@@ -123,7 +123,7 @@ async function runGate(gate: GateName, toolchains: Toolchain[], ctx: GateContext
   return { ...judge(gate, mergeMeasurements(gate, parts), ctx), toolchains: toolchains.map((t) => t.id) };
 }
 
-/** Runs the enabled gates on one checkout and returns one result per selected gate, in {@link GATE_NAMES} order. */
+/** Runs the enabled gates on one checkout (coverage last) and returns one result per selected gate, in {@link GATE_NAMES} order. */
 export async function runGates(options: RunGatesOptions): Promise<GateResult[]> {
   const gates = GATE_NAMES.filter((gate) => options.gates?.includes(gate) ?? true);
   const enabled = gates.filter((gate) => options.config[gate].enabled);
@@ -137,14 +137,18 @@ export async function runGates(options: RunGatesOptions): Promise<GateResult[]> 
   const installs = await installAll(options, [...planned.values()].flat());
   const mounts = [...(options.mounts ?? []), ...[...installs.values()].flatMap((o) => o.mounts ?? [])];
   const ctx: GateContext = { ...options, mounts };
-  const results: GateResult[] = [];
-  for (const gate of gates) {
+  const results = new Map<GateName, GateResult>();
+  // The coverage gate runs the repository's code — a `pretest` build, tests that write files — in
+  // the checkout the gates share: the gates that only read it go first, so they judge what was
+  // pushed and not what the tests left behind (uuid's pretest builds `dist-node/`, which the docs
+  // gate then took for the package's API).
+  for (const gate of [...gates.filter((g) => g !== 'coverage'), ...gates.filter((g) => g === 'coverage')]) {
     await options.onGateStart?.(gate);
     const started = Date.now();
     const result = await runGate(gate, planned.get(gate) ?? [], ctx, installs);
     result.durationMs = Date.now() - started;
-    results.push(result);
+    results.set(gate, result);
     await options.onGateResult?.(result);
   }
-  return results;
+  return gates.flatMap((gate) => results.get(gate) ?? []);
 }

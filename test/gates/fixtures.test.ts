@@ -3,7 +3,7 @@
  * (bubblewrap) sandbox. Slow-ish (seconds each); js-jest installs Jest from the registry once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runGates } from '../../src/gates/run.js';
 import { parseChangedLines } from '../../src/gates/diff.js';
@@ -57,6 +57,23 @@ describe('the gate engine on real repositories', () => {
     await writeFile(path.join(ctx.dir, 'src', 'flags.js'), '/**\n * Both flags.\n */\n// eslint-disable-next-line no-bitwise\nexport const BOTH = 1 + 2;\n');
     const [lint] = await runGates({ ...ctx, gates: ['lint'] });
     expect(lint).toMatchObject({ conclusion: 'success', metrics: { errors: 0, warnings: 0 } });
+  });
+
+  it("judges lint and docs on the pushed files, not on what the tests' pretest build wrote", async () => {
+    const { ctx, cleanup } = await fixtureContext('js-pass', sandbox);
+    cleanups.push(cleanup);
+    const pkgFile = path.join(ctx.dir, 'package.json');
+    const pkg = JSON.parse(await readFile(pkgFile, 'utf8')) as { scripts: Record<string, string> };
+    // A build step that rewrites the package's entry point: an undocumented export and an unused variable.
+    pkg.scripts.pretest = `node -e "require('node:fs').appendFileSync('src/index.js', '\\nconst unused = 1;\\nexport function generated() { return 1; }\\n')"`;
+    await writeFile(pkgFile, JSON.stringify(pkg));
+    const pushedLines = (await readFile(path.join(ctx.dir, 'src', 'index.js'), 'utf8')).split('\n').length;
+    const results = await runGates(ctx);
+    expect(results.map((r) => [r.gate, r.conclusion])).toEqual([['lint', 'success'], ['coverage', 'success'], ['docs', 'success']]);
+    expect(results.find((r) => r.gate === 'docs')?.metrics).toMatchObject({ documented_pct: 100, undocumented: 0 });
+    // The build did run: the coverage gate measured the lines it added.
+    const index = results.find((r) => r.gate === 'coverage')?.files?.find((f) => f.path === 'src/index.js');
+    expect(Math.max(...(index?.uncoveredLines ?? []), ...(index?.coveredLines ?? []))).toBeGreaterThan(pushedLines);
   });
 
   it('counts only lint errors on changed lines when the scope is changed', async () => {

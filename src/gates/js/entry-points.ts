@@ -19,6 +19,7 @@ const SOURCE_EXT = '{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 export const NOT_API = [
   '**/node_modules/**',
   '**/dist/**',
+  '**/dist-*/**',
   '**/build/**',
   '**/coverage/**',
   '.quality-gates/**',
@@ -32,8 +33,8 @@ export const NOT_API = [
   '**/*.config.*',
 ];
 
-/** Output folders whose files are usually built from `src/`. */
-const BUILD_DIRS = ['dist', 'lib', 'build', 'out', 'esm', 'cjs'];
+/** Output folders whose files are usually built from `src/`, with their variants (`dist-node`, `dist.browser`). */
+const BUILD_DIR = /^(?:dist|lib|build|out|esm|cjs)(?:[-_.][\w.-]+)?$/;
 
 /** Source extensions tried for a built JS or declaration file, in order of preference. */
 const SOURCE_FOR: Record<string, string[]> = {
@@ -59,7 +60,7 @@ export function sourceCandidates(entry: string): string[] {
   const exts = SOURCE_FOR[ext] ?? [ext];
   const bases = [base];
   const [top, ...rest] = base.split('/');
-  if (top !== undefined && BUILD_DIRS.includes(top) && rest.length > 0) bases.unshift(['src', ...rest].join('/'));
+  if (top !== undefined && BUILD_DIR.test(top) && rest.length > 0) bases.unshift(['src', ...rest].join('/'));
   const candidates = bases.flatMap((b) => exts.map((e) => b + e));
   return candidates.filter((c) => !/\.d\.[mc]?ts$/.test(c));
 }

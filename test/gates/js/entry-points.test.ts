@@ -10,6 +10,7 @@ describe('sourceCandidates', () => {
     ['./dist/index.js', ['src/index.ts', 'src/index.tsx', 'src/index.js', 'src/index.jsx', 'dist/index.ts', 'dist/index.tsx', 'dist/index.js', 'dist/index.jsx']],
     ['./lib/index.d.ts', ['src/index.ts', 'src/index.tsx', 'lib/index.ts', 'lib/index.tsx']],
     ['index.mjs', ['index.mts', 'index.mjs', 'index.ts']],
+    ['./dist-node/index.js', ['src/index.ts', 'src/index.tsx', 'src/index.js', 'src/index.jsx', 'dist-node/index.ts', 'dist-node/index.tsx', 'dist-node/index.js', 'dist-node/index.jsx']],
     ['./lib/defu.cjs', ['src/defu.cts', 'src/defu.cjs', 'src/defu.ts', 'lib/defu.cts', 'lib/defu.cjs', 'lib/defu.ts']],
     ['./src/main', ['src/main.ts', 'src/main.js', 'src/main/index.ts', 'src/main/index.js']],
   ])('maps %s back to its likely sources', (entry, expected) => {
