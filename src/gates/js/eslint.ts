@@ -1,10 +1,11 @@
 /**
  * The lint toolchain for JavaScript/TypeScript: the repository's own ESLint with its own config when it
- * has both, its xo when it lints with xo, else the bundled ESLint with a default config. Reports go to
- * a file so the sandbox's output cap can never cut the JSON in half.
+ * has both, its xo or standard when it lints with one of those, else the bundled ESLint with a default
+ * config. Reports go to a file so the sandbox's output cap can never cut them in half.
  * @module
  */
 import path from 'node:path';
+import { glob } from 'tinyglobby';
 import type { Config } from '../../config/schema.js';
 import { APP_NODE_MODULES, ASSETS_DIR } from '../../paths.js';
 import { combinedOutput, reportDir, runTool } from '../exec.js';
@@ -82,6 +83,31 @@ export function parseEslintJson(json: string, dir: string): LintMeasurement {
   return { findings, filesChecked: results.length };
 }
 
+/** What standard lints by default (it skips these folders, minified files and dotfiles too). */
+const STANDARD_FILES = ['**/*.{js,jsx,mjs,cjs}'];
+const STANDARD_SKIPS = ['**/node_modules/**', '**/coverage/**', '**/vendor/**', '**/*.min.js', '.quality-gates/**'];
+
+/** One line of `standard`'s report: `  /abs/file.js:3:5: message (rule)`, ` (warning)` for a warning. */
+const STANDARD_LINE = /^\s+(\/.*?):(\d+):(\d+): (.*?)(?: \(([\w@/-]+)\))?( \(warning\))?$/;
+
+/**
+ * Turns the report of [standard](https://standardjs.com) — ESLint with its own config, text only — into
+ * findings (paths relative to `dir`). A line without a rule is a parsing error.
+ */
+export function parseStandardOutput(text: string, dir: string): LintMeasurement {
+  const findings: Finding[] = [];
+  const files = new Set<string>();
+  for (const line of text.split('\n')) {
+    const match = STANDARD_LINE.exec(line);
+    if (!match) continue;
+    const [, file = '', lineNo, column, message = '', rule, warning] = match;
+    const rel = path.relative(dir, file).split(path.sep).join('/');
+    files.add(rel);
+    findings.push({ path: rel, line: Number(lineNo), column: Number(column), level: warning ? 'warning' : 'failure', message, rule: rule ?? 'parse-error' });
+  }
+  return { findings, filesChecked: files.size };
+}
+
 /**
  * ESLint's complaint about a rule named in a comment (`// eslint-disable-next-line unicorn/x`) that the
  * config does not define: under the bundled config it is about the plugins the repository's own config
@@ -126,7 +152,16 @@ export async function legacyExtensions(dir: string): Promise<string[]> {
   return texts.some((text) => /typescript/i.test(text)) ? [...LEGACY_JS_EXTENSIONS, ...LEGACY_TS_EXTENSIONS] : LEGACY_JS_EXTENSIONS;
 }
 
-async function commandFor(ctx: GateContext, out: string): Promise<{ argv: string[]; env: Record<string, string>; bundled: boolean }> {
+/** How the lint command was run: which report it writes, and whether it is the bundled config. */
+interface LintCommand {
+  argv: string[];
+  env: Record<string, string>;
+  bundled: boolean;
+  /** ESLint's JSON formatter, or standard's text report. */
+  report: 'json' | 'standard';
+}
+
+async function commandFor(ctx: GateContext, out: string): Promise<LintCommand> {
   const common = ['.', '--format', 'json', '--output-file', out];
   const kind = await repoEslintConfig(ctx.dir);
   // Run at its path in the sandbox; looked for where it is on this host (a cached node_modules is
@@ -136,19 +171,45 @@ async function commandFor(ctx: GateContext, out: string): Promise<{ argv: string
     const version = await installedEslintVersion(ctx);
     // The switch arrived in ESLint 6.8; older ones refuse to start when given it.
     const unmatched = version === undefined || version[0] > 6 || (version[0] === 6 && version[1] >= 8) ? ['--no-error-on-unmatched-pattern'] : [];
-    if (kind === 'flat') return { argv: [process.execPath, ownEslint, ...common, ...unmatched], env: {}, bundled: false };
+    if (kind === 'flat') return { argv: [process.execPath, ownEslint, ...common, ...unmatched], env: {}, bundled: false, report: 'json' };
     // ESLint 8 needs to be told to read eslintrc files; 9 still honours the switch.
     const ext = ['--ext', (await legacyExtensions(ctx.dir)).join(',')];
-    return { argv: [process.execPath, ownEslint, ...common, ...unmatched, ...ext], env: { ESLINT_USE_FLAT_CONFIG: 'false' }, bundled: false };
+    return { argv: [process.execPath, ownEslint, ...common, ...unmatched, ...ext], env: { ESLINT_USE_FLAT_CONFIG: 'false' }, bundled: false, report: 'json' };
   }
   if (kind === undefined && (await usesXo(ctx))) {
     // xo is ESLint with its own config (sindresorhus' packages and many more): its findings are the
     // repository's, the bundled config's would not be. It has no --output-file: the shell writes the file.
     const xo = ['exec', process.execPath, path.join(ctx.dir, 'node_modules', 'xo', 'cli.js'), '--reporter=json'].map(shellQuote).join(' ');
-    return { argv: ['sh', '-c', `${xo} > ${shellQuote(out)}`], env: {}, bundled: false };
+    return { argv: ['sh', '-c', `${xo} > ${shellQuote(out)}`], env: {}, bundled: false, report: 'json' };
+  }
+  const standard = kind === undefined ? await standardBin(ctx) : undefined;
+  if (standard !== undefined) {
+    // standard: ESLint with its own rules and a text report (no JSON formatter); the report goes to a file.
+    const command = ['exec', process.execPath, path.join(ctx.dir, 'node_modules', 'standard', standard)].map(shellQuote).join(' ');
+    return { argv: ['sh', '-c', `${command} > ${shellQuote(out)}`], env: {}, bundled: false, report: 'standard' };
   }
   const bundled = path.join(APP_NODE_MODULES, 'eslint', 'bin', 'eslint.js');
-  return { argv: [process.execPath, bundled, '--config', DEFAULT_ESLINT_CONFIG, ...common, '--no-error-on-unmatched-pattern'], env: {}, bundled: true };
+  return { argv: [process.execPath, bundled, '--config', DEFAULT_ESLINT_CONFIG, ...common, '--no-error-on-unmatched-pattern'], env: {}, bundled: true, report: 'json' };
+}
+
+/** The installed `standard`'s program (relative to its package), when the repository lints with it. */
+async function standardBin(ctx: GateContext): Promise<string | undefined> {
+  if (!hasDependency(await readPackageJson(ctx.dir), 'standard')) return undefined;
+  const manifest = hostPath(ctx, 'node_modules/standard/package.json');
+  try {
+    const { bin } = JSON.parse(await readTextInside(manifest.root, manifest.file)) as { bin?: unknown };
+    const program = typeof bin === 'string' ? bin : typeof bin === 'object' && bin !== null ? (bin as Record<string, unknown>).standard : undefined;
+    return typeof program === 'string' && !path.isAbsolute(program) && !program.split(/[\\/]/).includes('..') ? program : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the repository brings a linter of its own: an ESLint config, or xo or standard. */
+async function hasOwnLinter(dir: string): Promise<boolean> {
+  if ((await repoEslintConfig(dir)) !== undefined) return true;
+  const pkg = await readPackageJson(dir);
+  return ['xo', 'standard'].some((name) => hasDependency(pkg, name));
 }
 
 /** Whether the repository lints with xo: a dependency, installed (found through the mounts). */
@@ -161,18 +222,17 @@ export const eslintToolchain: Toolchain<'lint'> = {
   id: 'eslint',
   gate: 'lint',
   language: 'javascript',
-  // Only the repository's own ESLint needs its dependencies; the bundled one lints without them.
+  // Only the repository's own linter needs its dependencies; the bundled one lints without them.
   install: {
     ...npmInstall,
-    needed: async (dir: string, config: Config) =>
-      ((await repoEslintConfig(dir)) !== undefined || hasDependency(await readPackageJson(dir), 'xo')) && npmInstall.needed(dir, config),
+    needed: async (dir: string, config: Config) => (await hasOwnLinter(dir)) && npmInstall.needed(dir, config),
   },
   async detect(dir: string, config: Config): Promise<boolean> {
     return isJavaScriptRepo(dir, config);
   },
   async measure(ctx: GateContext): Promise<LintMeasurement> {
     const out = path.join(await reportDir(ctx.dir), 'eslint.json');
-    const { argv, env, bundled } = await commandFor(ctx, out);
+    const { argv, env, bundled, report } = await commandFor(ctx, out);
     const result = await runTool(ctx, argv, { what: 'ESLint', env });
     if (result.exitCode === ESLINT_FATAL_EXIT || (result.exitCode !== 0 && result.exitCode !== 1)) {
       throw new ToolError(`ESLint could not lint the repository (exit code ${String(result.exitCode)}): fix its configuration.`, {
@@ -181,14 +241,24 @@ export const eslintToolchain: Toolchain<'lint'> = {
     }
     let measurement: LintMeasurement;
     try {
-      measurement = parseEslintJson(await readTextInside(ctx.dir, out), ctx.dir);
+      const text = await readTextInside(ctx.dir, out);
+      measurement = report === 'standard' ? parseStandardOutput(text, ctx.dir) : parseEslintJson(text, ctx.dir);
+      if (report === 'standard') {
+        // Its report names only files with problems: count what it looked at (less its .gitignore).
+        const linted = await glob(STANDARD_FILES, { cwd: ctx.dir, ignore: STANDARD_SKIPS });
+        measurement.filesChecked = Math.max(measurement.filesChecked, linted.length);
+      }
     } catch (error) {
       throw new ToolError('ESLint ran but its JSON report is missing or unreadable.', {
         output: combinedOutput(result),
         cause: error,
       });
     }
-    return bundled ? withoutUnknownRules(measurement) : measurement;
+    if (report === 'standard' && result.exitCode !== 0 && measurement.findings.length === 0) {
+      // standard reports its own crashes (a bad option, a missing plugin) with the same exit code as problems.
+      throw new ToolError('standard failed without reporting a problem: see its output.', { output: combinedOutput(result) });
+    }
+        return bundled ? withoutUnknownRules(measurement) : measurement;
   },
 };
 

@@ -164,6 +164,42 @@ describe('eslintToolchain with xo', () => {
   });
 });
 
+describe('eslintToolchain with standard', () => {
+  it("runs the repository's standard and reads its text report, warnings and parsing errors included", async () => {
+    const { ctx: fixture, cleanup } = await fixtureContext('js-pass', await realSandbox());
+    try {
+      const pkg = JSON.parse(await readFile(path.join(fixture.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      await writeFile(path.join(fixture.dir, 'package.json'), JSON.stringify({ ...pkg, devDependencies: { standard: '^17.0.0' } }));
+      await mkdir(path.join(fixture.dir, 'node_modules', 'standard', 'bin'), { recursive: true });
+      await writeFile(path.join(fixture.dir, 'node_modules', 'standard', 'package.json'), '{"name":"standard","version":"17.0.0","bin":{"standard":"bin/cmd.js"}}');
+      // A stand-in for standard 17: its banner on stderr, one line per problem on stdout, exit 1.
+      await writeFile(
+        path.join(fixture.dir, 'node_modules', 'standard', 'bin', 'cmd.js'),
+        "const f = process.cwd() + '/src/index.js';\n" +
+          "console.error('standard: Use JavaScript Standard Style (https://standardjs.com)');\n" +
+          "console.log(`  ${f}:1:1: Unexpected var, use let or const instead. (no-var) (warning)`);\n" +
+          "console.log(`  ${f}:1:5: 'x' is assigned a value but never used. (no-unused-vars)`);\n" +
+          "console.log(`  ${f}:9:2: Parsing error: Unexpected token )`);\n" +
+          'process.exit(1);\n',
+      );
+      expect(await eslintToolchain.install?.needed(fixture.dir, fixture.config)).toBe(true);
+      const measured = await eslintToolchain.measure(fixture);
+      expect(measured.findings).toEqual([
+        { path: 'src/index.js', line: 1, column: 1, level: 'warning', message: 'Unexpected var, use let or const instead.', rule: 'no-var' },
+        { path: 'src/index.js', line: 1, column: 5, level: 'failure', message: "'x' is assigned a value but never used.", rule: 'no-unused-vars' },
+        { path: 'src/index.js', line: 9, column: 2, level: 'failure', message: 'Parsing error: Unexpected token )', rule: 'parse-error' },
+      ]);
+      // Every JavaScript file it looked at, not only those with problems.
+      expect(measured.filesChecked).toBeGreaterThan(1);
+      // A standard that fails without naming a problem (a bad option, a missing plugin) is a tool error.
+      await writeFile(path.join(fixture.dir, 'node_modules', 'standard', 'bin', 'cmd.js'), "console.error('Error: Cannot find module eslint-plugin-x'); process.exit(1);\n");
+      await expect(eslintToolchain.measure(fixture)).rejects.toThrow(/standard failed without reporting a problem/);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('eslintToolchain.detect', () => {
   it.each([
     ['auto', { 'package.json': '{}' }, true],
