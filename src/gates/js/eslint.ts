@@ -176,45 +176,46 @@ async function commandFor(ctx: GateContext, out: string): Promise<LintCommand> {
     const ext = ['--ext', (await legacyExtensions(ctx.dir)).join(',')];
     return { argv: [process.execPath, ownEslint, ...common, ...unmatched, ...ext], env: { ESLINT_USE_FLAT_CONFIG: 'false' }, bundled: false, report: 'json' };
   }
-  if (kind === undefined && (await usesXo(ctx))) {
-    // xo is ESLint with its own config (sindresorhus' packages and many more): its findings are the
-    // repository's, the bundled config's would not be. It has no --output-file: the shell writes the file.
-    const xo = ['exec', process.execPath, path.join(ctx.dir, 'node_modules', 'xo', 'cli.js'), '--reporter=json'].map(shellQuote).join(' ');
-    return { argv: ['sh', '-c', `${xo} > ${shellQuote(out)}`], env: {}, bundled: false, report: 'json' };
-  }
-  const standard = kind === undefined ? await standardBin(ctx) : undefined;
-  if (standard !== undefined) {
-    // standard: ESLint with its own rules and a text report (no JSON formatter); the report goes to a file.
-    const command = ['exec', process.execPath, path.join(ctx.dir, 'node_modules', 'standard', standard)].map(shellQuote).join(' ');
-    return { argv: ['sh', '-c', `${command} > ${shellQuote(out)}`], env: {}, bundled: false, report: 'standard' };
+  if (kind === undefined) {
+    const pkg = await readPackageJson(ctx.dir);
+    for (const linter of OWN_LINTERS) {
+      const bin = hasDependency(pkg, linter.name) ? await installedBin(ctx, linter.name) : undefined;
+      if (bin === undefined) continue;
+      // Neither has --output-file: the shell writes the report to the file.
+      const command = ['exec', process.execPath, path.join(ctx.dir, 'node_modules', linter.name, bin), ...linter.args].map(shellQuote).join(' ');
+      return { argv: ['sh', '-c', `${command} > ${shellQuote(out)}`], env: {}, bundled: false, report: linter.report };
+    }
   }
   const bundled = path.join(APP_NODE_MODULES, 'eslint', 'bin', 'eslint.js');
   return { argv: [process.execPath, bundled, '--config', DEFAULT_ESLINT_CONFIG, ...common, '--no-error-on-unmatched-pattern'], env: {}, bundled: true, report: 'json' };
 }
 
-/** The installed `standard`'s program (relative to its package), when the repository lints with it. */
-async function standardBin(ctx: GateContext): Promise<string | undefined> {
-  if (!hasDependency(await readPackageJson(ctx.dir), 'standard')) return undefined;
-  const manifest = hostPath(ctx, 'node_modules/standard/package.json');
+/**
+ * Linters that are ESLint with rules of their own, used when the repository has no ESLint config:
+ * their findings are the repository's, the bundled config's would not be.
+ */
+const OWN_LINTERS = [
+  { name: 'xo', args: ['--reporter=json'], report: 'json' },
+  { name: 'standard', args: [], report: 'standard' },
+] as const;
+
+/** The installed package's program (its `bin`, relative to the package), found through the mounts. */
+async function installedBin(ctx: GateContext, name: string): Promise<string | undefined> {
+  const manifest = hostPath(ctx, `node_modules/${name}/package.json`);
   try {
     const { bin } = JSON.parse(await readTextInside(manifest.root, manifest.file)) as { bin?: unknown };
-    const program = typeof bin === 'string' ? bin : typeof bin === 'object' && bin !== null ? (bin as Record<string, unknown>).standard : undefined;
+    const program = typeof bin === 'string' ? bin : typeof bin === 'object' && bin !== null ? (bin as Record<string, unknown>)[name] : undefined;
     return typeof program === 'string' && !path.isAbsolute(program) && !program.split(/[\\/]/).includes('..') ? program : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Whether the repository brings a linter of its own: an ESLint config, or xo or standard. */
+/** Whether the repository brings a linter of its own: an ESLint config, or one of {@link OWN_LINTERS}. */
 async function hasOwnLinter(dir: string): Promise<boolean> {
   if ((await repoEslintConfig(dir)) !== undefined) return true;
   const pkg = await readPackageJson(dir);
-  return ['xo', 'standard'].some((name) => hasDependency(pkg, name));
-}
-
-/** Whether the repository lints with xo: a dependency, installed (found through the mounts). */
-async function usesXo(ctx: GateContext): Promise<boolean> {
-  return hasDependency(await readPackageJson(ctx.dir), 'xo') && pathExists(hostPath(ctx, 'node_modules/xo/cli.js').file);
+  return OWN_LINTERS.some((linter) => hasDependency(pkg, linter.name));
 }
 
 /** ESLint, as the lint toolchain of JavaScript/TypeScript repositories. */
@@ -258,7 +259,7 @@ export const eslintToolchain: Toolchain<'lint'> = {
       // standard reports its own crashes (a bad option, a missing plugin) with the same exit code as problems.
       throw new ToolError('standard failed without reporting a problem: see its output.', { output: combinedOutput(result) });
     }
-        return bundled ? withoutUnknownRules(measurement) : measurement;
+    return bundled ? withoutUnknownRules(measurement) : measurement;
   },
 };
 

@@ -141,16 +141,29 @@ describe('eslintToolchain.measure', () => {
   });
 });
 
+/**
+ * Makes the fixture depend on the linter `name` and installs a stand-in for it: a package whose `bin`
+ * is `bin` with `source` as its program.
+ */
+async function installLinter(dir: string, name: string, version: string, bin: string, source: string): Promise<void> {
+  const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ ...pkg, devDependencies: { [name]: `^${version}` } }));
+  const program = path.join(dir, 'node_modules', name, bin);
+  await mkdir(path.dirname(program), { recursive: true });
+  await writeFile(path.join(dir, 'node_modules', name, 'package.json'), JSON.stringify({ name, version, bin: { [name]: bin } }));
+  await writeFile(program, source);
+}
+
 describe('eslintToolchain with xo', () => {
   it("runs the repository's xo, in the sandbox, and reads its JSON report", async () => {
     const { ctx: fixture, cleanup } = await fixtureContext('js-pass', await realSandbox());
     try {
-      const pkg = JSON.parse(await readFile(path.join(fixture.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-      await writeFile(path.join(fixture.dir, 'package.json'), JSON.stringify({ ...pkg, devDependencies: { xo: '^0.54.0' } }));
       // A stand-in for xo's CLI: what `xo --reporter=json` prints, exiting 1 as xo does on errors.
-      await mkdir(path.join(fixture.dir, 'node_modules', 'xo'), { recursive: true });
-      await writeFile(
-        path.join(fixture.dir, 'node_modules', 'xo', 'cli.js'),
+      await installLinter(
+        fixture.dir,
+        'xo',
+        '0.54.0',
+        './cli.js',
         "if (process.argv[2] !== '--reporter=json') process.exit(2);\n" +
           "process.stdout.write(JSON.stringify([{ filePath: process.cwd() + '/src/index.js', messages: [{ ruleId: 'unicorn/prefer-at', severity: 2, message: 'Prefer .at().', line: 3, column: 9 }], suppressedMessages: [] }]));\n" +
           'process.exit(1);\n',
@@ -168,13 +181,12 @@ describe('eslintToolchain with standard', () => {
   it("runs the repository's standard and reads its text report, warnings and parsing errors included", async () => {
     const { ctx: fixture, cleanup } = await fixtureContext('js-pass', await realSandbox());
     try {
-      const pkg = JSON.parse(await readFile(path.join(fixture.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-      await writeFile(path.join(fixture.dir, 'package.json'), JSON.stringify({ ...pkg, devDependencies: { standard: '^17.0.0' } }));
-      await mkdir(path.join(fixture.dir, 'node_modules', 'standard', 'bin'), { recursive: true });
-      await writeFile(path.join(fixture.dir, 'node_modules', 'standard', 'package.json'), '{"name":"standard","version":"17.0.0","bin":{"standard":"bin/cmd.js"}}');
       // A stand-in for standard 17: its banner on stderr, one line per problem on stdout, exit 1.
-      await writeFile(
-        path.join(fixture.dir, 'node_modules', 'standard', 'bin', 'cmd.js'),
+      await installLinter(
+        fixture.dir,
+        'standard',
+        '17.0.0',
+        'bin/cmd.js',
         "const f = process.cwd() + '/src/index.js';\n" +
           "console.error('standard: Use JavaScript Standard Style (https://standardjs.com)');\n" +
           "console.log(`  ${f}:1:1: Unexpected var, use let or const instead. (no-var) (warning)`);\n" +
