@@ -120,7 +120,16 @@ async function runGate(gate: GateName, toolchains: Toolchain[], ctx: GateContext
       return { ...failed(gate, title, message, output, reason), toolchains: toolchains.map((t) => t.id) };
     }
   }
-  return { ...judge(gate, mergeMeasurements(gate, parts), ctx), toolchains: toolchains.map((t) => t.id) };
+  return withRefusals({ ...judge(gate, mergeMeasurements(gate, parts), ctx), toolchains: toolchains.map((t) => t.id) }, toolchains, installs);
+}
+
+/** Lists, in the summary, the connections the install this gate used tried and was refused: an attempt is worth a maintainer's look even when the install succeeded. */
+function withRefusals(result: GateResult, toolchains: Toolchain[], installs: Map<string, InstallOutcome>): GateResult {
+  const keys = new Set(toolchains.flatMap((toolchain) => (toolchain.install ? [toolchain.install.key] : [])));
+  const refused = [...keys].flatMap((key) => installs.get(key)?.refused ?? []);
+  if (refused.length === 0) return result;
+  const sentences = refused.map((line) => `${line.charAt(0).toUpperCase()}${line.slice(1)}.`);
+  return { ...result, summary: [result.summary, 'Network access the sandbox refused during the dependency install:', ...sentences].join('\n') };
 }
 
 /** Runs the enabled gates on one checkout (coverage last) and returns one result per selected gate, in {@link GATE_NAMES} order. */

@@ -127,6 +127,11 @@ export interface InstallOutcome {
   cached?: boolean;
   /** Which installer ran (`npm ci`, `npm install`, `pip`). */
   tool?: string;
+  /**
+   * Connections the install tried that the egress proxy refused, as sentences
+   * (`the install tried to reach 127.0.0.1:6379: refused (…)`); every gate that used the install lists them.
+   */
+  refused?: string[];
 }
 
 /**

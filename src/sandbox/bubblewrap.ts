@@ -1,6 +1,7 @@
 /**
  * The real sandbox: every command that touches repository code runs under bubblewrap with a read-only
- * system, only the workspace and a private `/tmp` writable, no network (unless it is the install phase),
+ * system, only the workspace and a private `/tmp` writable, a network namespace of its own (the install
+ * phase reaches the package registries through the egress proxy, nothing else),
  * a cleared environment, no capabilities, as an unprivileged uid, and limits on time, memory, processes
  * and output. See docs/sandbox.md for the model and its limits.
  * @module
@@ -10,6 +11,7 @@ import { APP_NODE_MODULES, ASSETS_DIR } from '../paths.js';
 import { buildArgv, detectLayout, etcFiles, inheritedFds, type SystemLayout } from './bwrap-args.js';
 import { CommandCgroup, planCgroups, type CgroupPlan } from './cgroup.js';
 import { baseEnvironment } from './direct.js';
+import { egressSourceFromEnv, openEgressSession, type EgressSession, type EgressSource } from './egress/index.js';
 import type { SandboxIdentity } from './identity.js';
 import { spawnCapped } from './spawn.js';
 import type { Sandbox, SandboxCommand, SandboxLimits, SandboxResult } from './types.js';
@@ -30,6 +32,8 @@ export interface BubblewrapSetup {
   bwrap: string;
   /** Descriptors inherited from the app's parent, closed before each command. */
   closeFds: number[];
+  /** The install phase's allowlist and registries. */
+  egress: EgressSource;
 }
 
 /** Options of {@link BubblewrapSandbox.create}. */
@@ -44,6 +48,8 @@ export interface BubblewrapOptions {
   disableUserns?: boolean;
   /** The bubblewrap program (default `bwrap` on PATH). */
   bwrap?: string;
+  /** The install phase's allowlist (default: from `process.env` and the host's npm configuration). */
+  egress?: EgressSource;
 }
 
 /** Runs commands under bubblewrap. */
@@ -64,6 +70,7 @@ export class BubblewrapSandbox implements Sandbox {
       disableUserns: options.disableUserns ?? true,
       bwrap: options.bwrap ?? 'bwrap',
       closeFds: inheritedFds(),
+      egress: options.egress ?? egressSourceFromEnv(),
     });
   }
 
@@ -79,9 +86,12 @@ export class BubblewrapSandbox implements Sandbox {
       throw new Error(`sandbox: cwd ${command.cwd} is outside the workspace ${command.workspace}`);
     }
     const limits = { ...this.setup.defaults, ...command.limits };
-    const cgroup = await CommandCgroup.create(this.setup.cgroups, limits);
+    const egress = command.network === true ? await openEgressSession(this.setup.egress) : undefined;
+    let cgroup: CommandCgroup | undefined;
     try {
-      const argv = buildArgv(command, {
+      cgroup = await CommandCgroup.create(this.setup.cgroups, limits);
+      const inner = egress === undefined ? command : withEgress(command, egress);
+      const argv = buildArgv(inner, {
         layout: this.setup.layout,
         limits,
         identity: this.setup.identity,
@@ -91,7 +101,7 @@ export class BubblewrapSandbox implements Sandbox {
         bwrap: this.setup.bwrap,
         closeFds: this.setup.closeFds,
         appReadOnly: [APP_NODE_MODULES, ASSETS_DIR],
-        env: { ...baseEnvironment(command.env), PATH: command.env?.PATH ?? this.setup.layout.path },
+        env: { ...baseEnvironment(inner.env), PATH: inner.env?.PATH ?? this.setup.layout.path },
       });
       const result = await spawnCapped(argv, {
         cwd: '/',
@@ -103,9 +113,21 @@ export class BubblewrapSandbox implements Sandbox {
       });
       // Read even after success: a shell that `wait`s exits 0 when the OOM killer took its children.
       if (cgroup) [result.oomKilled, result.processLimitHit] = await Promise.all([cgroup.oomKilled(), cgroup.processLimitHit()]);
+      if (egress) result.egress = egress.report();
       return result;
     } finally {
       await cgroup?.remove();
+      await egress?.close();
     }
   }
+}
+
+/** The command behind the egress bridge, with the proxy's socket folder mounted and its variables set. */
+function withEgress(command: SandboxCommand, egress: EgressSession): SandboxCommand {
+  return {
+    ...command,
+    argv: egress.wrap(command.argv, process.execPath),
+    mounts: [...(command.mounts ?? []), egress.mount],
+    env: { ...command.env, ...egress.env },
+  };
 }

@@ -27,11 +27,12 @@ const O_CLOEXEC = 0o2000000;
 /** Top-level system folders: bound read-only, or recreated as the same symlinks on merged-/usr systems. */
 const SYSTEM_TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 
-/** The parts of /etc that programs need: TLS roots, name resolution, Debian's alternatives symlinks. */
+/**
+ * The parts of /etc that programs need: TLS roots, `nsswitch.conf` and `hosts` (lookups of `localhost`),
+ * Debian's alternatives symlinks. Never `resolv.conf`: no command resolves names itself, the install
+ * phase's egress proxy does it on the host.
+ */
 const ETC_ALWAYS = ['/etc/ssl', '/etc/ca-certificates', '/etc/alternatives', '/etc/nsswitch.conf', '/etc/hosts', '/etc/localtime'];
-
-/** Only the install phase resolves names, so only it sees the host's resolver configuration. */
-const ETC_NETWORK = ['/etc/resolv.conf', '/etc/gai.conf'];
 
 /**
  * Minimal user and group databases: tools that look up their own uid find a name, nothing of the host's
@@ -167,12 +168,10 @@ export function buildArgv(command: SandboxCommand, plan: BwrapPlan): string[] {
   }
   argv.push(plan.bwrap ?? 'bwrap', '--unshare-all', '--unshare-user');
   if (plan.disableUserns) argv.push('--disable-userns');
-  if (command.network === true) argv.push('--share-net');
   argv.push('--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'sandbox');
   argv.push('--ro-bind', '/usr', '/usr', ...layout.topLevel);
   for (const dir of layout.nodeDirs) argv.push('--ro-bind', dir, dir);
   for (const file of ETC_ALWAYS) argv.push('--ro-bind-try', file, file);
-  if (command.network === true) for (const file of ETC_NETWORK) argv.push('--ro-bind-try', file, file);
   // Generated user and group databases arrive on file descriptors 3 and 4 (see etcFiles).
   argv.push('--ro-bind-data', '3', '/etc/passwd', '--ro-bind-data', '4', '/etc/group');
   argv.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SandboxSchema, type Config } from '../config/schema.js';
 import { BubblewrapSandbox } from './bubblewrap.js';
+import { egressSourceFromEnv } from './egress/index.js';
 import { DirectSandbox } from './direct.js';
 import { sandboxIdentity } from './identity.js';
 import type { Sandbox, SandboxLimits } from './types.js';
@@ -15,6 +16,7 @@ import type { Sandbox, SandboxLimits } from './types.js';
 export { BubblewrapSandbox } from './bubblewrap.js';
 export { DirectSandbox, baseEnvironment } from './direct.js';
 export { describeSandboxFailure } from './describe.js';
+export { describeRefusals, type EgressRefusal, type EgressReport } from './egress/index.js';
 export { sandboxIdentity, type SandboxIdentity } from './identity.js';
 export type { Sandbox, SandboxCommand, SandboxLimits, SandboxMount, SandboxResult } from './types.js';
 
@@ -103,11 +105,12 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
   const identity = sandboxIdentity(env);
   const bwrap = env.QG_BWRAP ?? 'bwrap';
   const cgroups = !OFF_VALUES.has(env.QG_SANDBOX_CGROUPS?.trim().toLowerCase() ?? '');
-  let sandbox = await BubblewrapSandbox.create({ defaults, identity, disableUserns: true, bwrap, cgroups });
+  const egress = egressSourceFromEnv(env);
+  let sandbox = await BubblewrapSandbox.create({ defaults, identity, disableUserns: true, bwrap, cgroups, egress });
   let failure = await probe(sandbox, identity?.uid);
   if (failure?.includes('disable-userns') === true) {
     // bubblewrap before 0.8 lacks the option; nested user namespaces are then merely not forbidden.
-    sandbox = await BubblewrapSandbox.create({ defaults, identity, disableUserns: false, bwrap, cgroups });
+    sandbox = await BubblewrapSandbox.create({ defaults, identity, disableUserns: false, bwrap, cgroups, egress });
     failure = await probe(sandbox, identity?.uid);
   }
   if (failure !== undefined) throw new SandboxUnavailableError(failure);

@@ -3,6 +3,7 @@
  * Gates know this interface only; `bubblewrap.ts` is the real implementation.
  * @module
  */
+import type { EgressReport } from './egress/proxy.js';
 
 /** Resource limits of one sandboxed command. */
 export interface SandboxLimits {
@@ -42,7 +43,11 @@ export interface SandboxCommand {
   workspace: string;
   /** Extra environment variables. The environment is otherwise cleared (PATH, HOME, LANG, CI only). */
   env?: Record<string, string>;
-  /** Whether the command may reach the network: true only for a dependency-install phase. */
+  /**
+   * Whether the command may reach the package registries (the dependency-install phase): it then gets
+   * the egress proxy as its only way out (`src/sandbox/egress/`). Every command has its own network
+   * namespace either way.
+   */
   network?: boolean;
   /** Host paths made visible read-only (bundled tools, the dependency cache). */
   readOnlyPaths?: string[];
@@ -80,6 +85,8 @@ export interface SandboxResult {
   oomKilled?: boolean;
   /** A fork failed because the process-count limit was reached (known only with cgroups). */
   processLimitHit?: boolean;
+  /** What a command with `network` tried to reach through the egress proxy (refused connections first of all). */
+  egress?: EgressReport;
 }
 
 /** Runs commands isolated from the host. */

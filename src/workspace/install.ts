@@ -1,16 +1,19 @@
 /**
- * The install phase of an npm repository: the only sandboxed step with network, never with secrets.
+ * The install phase of an npm repository: the only sandboxed step that reaches a network — the package
+ * registries, through the sandbox's egress proxy — never with secrets.
  * Its `node_modules` is cached by the hash of what determines it (lockfile, package.json, Node version,
  * install command) and handed to every later command as a read-only mount.
  * @module
  */
+import { existsSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../gates/types.js';
 import { describeSandboxFailure } from '../sandbox/describe.js';
 import { DEFAULT_LIMITS } from '../sandbox/index.js';
-import type { Sandbox, SandboxLimits, SandboxMount } from '../sandbox/types.js';
+import type { Sandbox, SandboxLimits, SandboxMount, SandboxResult } from '../sandbox/types.js';
 import type { DependencyCache } from './cache.js';
+import { refusalAdvice, refusalsOf } from './egress-refusals.js';
 import { pathExists } from './files.js';
 import { installCommand, packageManagerNeeded, writeLauncher, type PackageManagerNeed } from './package-manager.js';
 import { readTextInside } from './read-inside.js';
@@ -52,6 +55,18 @@ export function trustEnvironment(env: NodeJS.ProcessEnv = process.env): Record<s
   return env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS } : {};
 }
 
+/**
+ * Where node-gyp finds the running Node's headers: the install cannot download them (no route to
+ * nodejs.org, and the host's npmrc with its `nodedir` is not visible inside), so a native module
+ * compiles against the headers installed beside Node (`<prefix>/include/node`, as Debian's and the
+ * npm-registry Node packages ship them).
+ * @param execPath The running Node.
+ */
+export function nodeHeadersEnvironment(execPath = process.execPath): Record<string, string> {
+  const prefix = path.dirname(path.dirname(execPath));
+  return existsSync(path.join(prefix, 'include', 'node', 'node.h')) ? { npm_config_nodedir: prefix } : {};
+}
+
 /** Options of {@link installDependencies}. */
 export interface InstallOptions {
   /** The checkout. */
@@ -84,6 +99,8 @@ export interface InstallResult {
   output: string;
   /** Wall-clock time of the phase. */
   durationMs: number;
+  /** Connections the egress proxy refused during the install, as sentences. */
+  refused: string[];
 }
 
 interface PackageJson {
@@ -110,7 +127,12 @@ function cacheable(pkg: PackageJson): boolean {
 /** Installs an npm repository's dependencies, from the cache when its key is there. */
 export async function installDependencies(options: InstallOptions): Promise<InstallResult> {
   const started = Date.now();
-  const done = (partial: Omit<InstallResult, 'durationMs'>): InstallResult => ({ ...partial, durationMs: Date.now() - started });
+  const runs: SandboxResult[] = [];
+  const done = (partial: Omit<InstallResult, 'durationMs' | 'refused'>): InstallResult => {
+    const refused = refusalsOf(runs, options.log);
+    const output = partial.ok ? partial.output : `${partial.output}${refusalAdvice(refused)}`;
+    return { ...partial, output, refused, durationMs: Date.now() - started };
+  };
   const manifest = await readOptional(options.dir, path.join(options.dir, 'package.json'));
   let pkg: PackageJson;
   try {
@@ -155,16 +177,19 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   }
 
   options.log?.info({ key, command, cacheable: useCache }, 'installing dependencies');
-  const install = (argv: string) =>
-    options.sandbox.run({
+  const install = async (argv: string): Promise<SandboxResult> => {
+    const result = await options.sandbox.run({
       argv: ['sh', '-c', argv],
       cwd: options.dir,
       workspace: options.dir,
       network: true,
-      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development', ...trustEnvironment() },
+      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development', ...trustEnvironment(), ...nodeHeadersEnvironment() },
       signal: options.signal,
       limits: options.limits,
     });
+    runs.push(result);
+    return result;
+  };
   let result = await install(command);
   let output = `${result.stdout}${result.stderr}`;
   if (result.exitCode !== 0 && options.command === undefined && lockfile === undefined && ERESOLVE.test(output)) {

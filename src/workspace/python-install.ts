@@ -17,6 +17,7 @@ import type { SandboxResult } from '../sandbox/types.js';
 import { REQUIREMENTS_PATTERN } from '../gates/python/detect.js';
 import { limitsFromConfig } from '../sandbox/index.js';
 import { pathExists } from './files.js';
+import { refusalAdvice, refusalsOf } from './egress-refusals.js';
 import { readInside } from './read-inside.js';
 
 /** The Debian interpreter: its site-packages hold the system's coverage and pytest. */
@@ -54,6 +55,8 @@ export interface PythonEnvironment {
   env: Record<string, string>;
   /** How it was obtained: nothing to install, copied from the cache, or installed now. */
   source: 'system' | 'cache' | 'installed';
+  /** Connections pip (or the install command) tried that the egress proxy refused, as sentences. */
+  refused: string[];
 }
 
 /** The install failed; `output` is pip's (or the custom command's) output for the check run. */
@@ -126,13 +129,16 @@ export function pipArgv(python: string, requirements: PythonRequirements): strin
   ];
 }
 
-async function runChecked(ctx: GateContext, argv: string[], env: Record<string, string>, network: boolean, what: string): Promise<void> {
+/** Runs one step of the environment's set-up; returns the refusals of the egress proxy (network steps only). */
+async function runChecked(ctx: GateContext, argv: string[], env: Record<string, string>, network: boolean, what: string): Promise<string[]> {
   const limits = limitsFromConfig(ctx.config.sandbox);
   const result = await ctx.sandbox.run({ argv, cwd: ctx.dir, workspace: ctx.dir, env, network, limits, signal: ctx.signal });
+  const refused = refusalsOf([result], ctx.log, 'Python install');
   if (result.exitCode !== 0) {
     const why = result.timedOut ? 'timed out' : `failed (exit code ${String(result.exitCode)})`;
-    throw new PythonInstallError(`${what} ${why}: ${network ? 'is the package index reachable and are the requirements right?' : 'is python3-venv installed?'}`, outputOf(result));
+    throw new PythonInstallError(`${what} ${why}: ${network ? 'is the package index reachable and are the requirements right?' : 'is python3-venv installed?'}`, `${outputOf(result)}${refusalAdvice(refused)}`);
   }
+  return refused;
 }
 
 /**
@@ -147,7 +153,7 @@ export async function preparePythonEnvironment(ctx: GateContext): Promise<Python
   const install = ctx.config.coverage.install;
   const key = await requirementsKey(ctx.dir, requirements, install);
   const marker = path.join(venvDir, READY_MARKER);
-  if ((await readFile(marker, 'utf8').catch(() => '')) === key) return { python, venvDir, env, source: 'installed' };
+  if ((await readFile(marker, 'utf8').catch(() => '')) === key) return { python, venvDir, env, source: 'installed', refused: [] };
 
   const pip = install === undefined ? pipArgv(python, requirements) : ['/bin/sh', '-c', install];
   // Caching a venv holding the project itself would serve a stale copy of it: only pure dependencies are cached.
@@ -157,15 +163,15 @@ export async function preparePythonEnvironment(ctx: GateContext): Promise<Python
   if (cacheable && (await pathExists(path.join(cached, READY_MARKER)))) {
     await cp(cached, venvDir, { recursive: true, verbatimSymlinks: true });
     ctx.log?.info({ key }, 'python environment restored from cache');
-    return { python, venvDir, env, source: 'cache' };
+    return { python, venvDir, env, source: 'cache', refused: [] };
   }
   // The system's pip serves the default install; a custom install command gets the venv's own `pip`.
   const venvArgv = [SYSTEM_PYTHON, '-m', 'venv', '--system-site-packages', ...(install === undefined ? ['--without-pip'] : []), VENV_DIR_NAME];
   await runChecked(ctx, venvArgv, env, false, 'Creating the virtual environment');
-  if (pip !== undefined) await runChecked(ctx, pip, env, true, 'Installing the Python dependencies');
+  const refused = pip === undefined ? [] : await runChecked(ctx, pip, env, true, 'Installing the Python dependencies');
   await writeFile(marker, key);
   if (cacheable) await storeInCache(venvDir, cached);
-  return { python, venvDir, env, source: pip === undefined ? 'system' : 'installed' };
+  return { python, venvDir, env, source: pip === undefined ? 'system' : 'installed', refused };
 }
 
 /** Copies the environment into the cache under a temporary name and renames it, so readers never see half of it. */

@@ -38,6 +38,6 @@ export const npmInstall: DependencyInstall = {
       signal: ctx.signal,
       log: ctx.log,
     });
-    return { ok: result.ok, output: result.output, mounts: result.mounts, cached: result.cached, tool: result.tool };
+    return { ok: result.ok, output: result.output, mounts: result.mounts, cached: result.cached, tool: result.tool, refused: result.refused };
   },
 };

@@ -15,7 +15,7 @@ export const pythonInstall: DependencyInstall = {
   async run(ctx: GateContext): Promise<InstallOutcome> {
     try {
       const env = await preparePythonEnvironment(ctx);
-      return { ok: true, output: '', cached: env.source === 'cache', tool: 'pip' };
+      return { ok: true, output: '', cached: env.source === 'cache', tool: 'pip', refused: env.refused };
     } catch (error) {
       if (error instanceof PythonInstallError) return { ok: false, output: `${error.message}\n${error.output}`, tool: 'pip' };
       throw error;
