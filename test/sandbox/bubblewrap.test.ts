@@ -45,12 +45,28 @@ describe('BubblewrapSandbox', () => {
     expect(result.exitCode).not.toBe(0);
   });
 
-  it('lets the install phase resolve names and reach the network', async () => {
+  it('gives the install phase the egress proxy as its only way out, and the others nothing', async () => {
     const sandbox = await sandboxWith();
-    const result = await sandbox.run({ argv: ['cat', '/etc/resolv.conf'], cwd: workspace.dir, workspace: workspace.dir, network: true });
-    expect(result.exitCode).toBe(0);
-    const offline = await sandbox.run({ argv: ['cat', '/etc/resolv.conf'], cwd: workspace.dir, workspace: workspace.dir });
-    expect(offline.exitCode).not.toBe(0);
+    const script = "require('http').request({host:'127.0.0.1',port:3128,method:'CONNECT',path:'registry.npmjs.org:443'}).on('connect',(r,s)=>{console.log(r.statusCode);s.destroy()}).on('error',(e)=>console.log(e.code)).end()";
+    const online = await sandbox.run({ argv: ['node', '-e', `console.log(process.env.HTTPS_PROXY);${script}`], cwd: workspace.dir, workspace: workspace.dir, network: true });
+    expect(online.stdout.trim().split('\n')).toEqual(['http://127.0.0.1:3128', '200']);
+    expect(online.egress).toEqual({ refused: [], refusedCount: 0, allowed: 1 });
+    const offline = await sandbox.run({ argv: ['node', '-e', script], cwd: workspace.dir, workspace: workspace.dir });
+    expect(offline.stdout.trim()).toBe('ECONNREFUSED');
+    expect(offline.egress).toBeUndefined();
+    const resolver = await sandbox.run({ argv: ['cat', '/etc/resolv.conf'], cwd: workspace.dir, workspace: workspace.dir, network: true });
+    expect(resolver.exitCode).not.toBe(0);
+  });
+
+  it('passes on the exit code and the signal of the command behind the egress bridge', async () => {
+    const sandbox = await sandboxWith();
+    const exited = await sandbox.run({ argv: ['sh', '-c', 'exit 7'], cwd: workspace.dir, workspace: workspace.dir, network: true });
+    expect(exited.exitCode).toBe(7);
+    const killed = await sandbox.run({ argv: ['sh', '-c', 'kill -TERM $$'], cwd: workspace.dir, workspace: workspace.dir, network: true });
+    expect(killed.exitCode === 143 || killed.signal === 'SIGTERM').toBe(true);
+    const missing = await sandbox.run({ argv: ['no-such-program'], cwd: workspace.dir, workspace: workspace.dir, network: true });
+    expect(missing.exitCode).toBe(127);
+    expect(missing.stderr).toContain('no-such-program');
   });
 
   it('passes only the chosen environment variables', async () => {

@@ -28,10 +28,13 @@ describe('buildArgv', () => {
     expect(after(argv, '--chdir')).toBe('/w/ws-1');
   });
 
-  it('shares the network and the resolver only with the install phase', () => {
-    const argv = buildArgv({ ...command, network: true }, plan);
-    expect(argv).toContain('--share-net');
-    expect(argv).toContain('/etc/resolv.conf');
+  it('gives every command, the install phase too, its own network namespace and no resolver', () => {
+    for (const network of [false, true]) {
+      const argv = buildArgv({ ...command, network }, plan);
+      expect(argv).toContain('--unshare-all');
+      expect(argv).not.toContain('--share-net');
+      expect(argv).not.toContain('/etc/resolv.conf');
+    }
   });
 
   it('applies the limits with prlimit before anything else when there is no cgroup', () => {

@@ -60,6 +60,8 @@ export interface EgressProxyOptions {
   policy: EgressPolicy;
   /** Name resolution (default: the host's resolver). */
   resolve?: Resolver;
+  /** Why an address may not be connected to (default {@link refusedAddress}; tests let their loopback servers stand in for a registry). */
+  refuseAddress?: (address: string) => string | undefined;
 }
 
 /** A running proxy for one sandboxed command. */
@@ -79,7 +81,7 @@ function splitAuthority(authority: string): { host: string; port: number } | und
 }
 
 /** The one address to connect to, or why none may be used. Every address must pass: no mixing in a private one. */
-async function resolveAllowed(host: string, rule: AllowRule, resolve: Resolver): Promise<{ address: string } | { reason: string }> {
+async function resolveAllowed(host: string, rule: AllowRule, resolve: Resolver, refuseAddress: (address: string) => string | undefined): Promise<{ address: string } | { reason: string }> {
   const name = normaliseHost(host);
   let addresses: string[];
   try {
@@ -89,7 +91,7 @@ async function resolveAllowed(host: string, rule: AllowRule, resolve: Resolver):
   }
   if (addresses.length === 0) return { reason: 'the name does not resolve' };
   for (const address of addresses) {
-    const why = refusedAddress(address);
+    const why = refuseAddress(address);
     const privateOk = rule.privateAddresses === true && why !== undefined && /private|carrier-grade|unique-local/.test(why);
     if (why !== undefined && !privateOk) return { reason: `it resolves to ${address}, ${why}` };
   }
@@ -125,7 +127,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       record(host, port, decision.reason);
       return { refusal: `${host}:${String(port)} refused: ${decision.reason}; the install may reach only ${allowedHosts} (QG_INSTALL_ALLOW_HOSTS adds hosts)` };
     }
-    const target = await resolveAllowed(host, decision.rule, resolve);
+    const target = await resolveAllowed(host, decision.rule, resolve, options.refuseAddress ?? refusedAddress);
     if ('reason' in target) {
       record(host, port, target.reason);
       return { refusal: `${host}:${String(port)} refused: ${target.reason}` };
