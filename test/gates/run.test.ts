@@ -99,10 +99,10 @@ describe('runGates', () => {
     ]);
   });
 
-  it("lists the connections the sandbox refused during an install in the summaries of the gates that used it", async () => {
+  it('lists the connections the sandbox refused during an install in the summaries of the gates that used it', async () => {
     const npm = counter('npm');
     const refused = ['the install tried to reach 127.0.0.1:6379: refused (an IP address (a loopback address), not a registry name)'];
-    const step = { ...npm, run: async () => ({ ...(await npm.run()), refused }) };
+    const step: DependencyInstall = { ...npm, run: async (ctx) => ({ ...(await npm.run(ctx)), refused }) };
     const results = await runGates(options([fake('lint', 'eslint'), fake('coverage', 'c8', { install: step })]));
     expect(results[1]?.summary.split('\n').slice(-2)).toEqual([
       'Network access the sandbox refused during the dependency install:',
