@@ -7,6 +7,7 @@
 /** Benchmarks by name, in the order they run. */
 const BENCHES: Record<string, string> = {
   sandbox: './sandbox.js',
+  egress: './egress.js',
   engine: './engine.js',
   queue: './queue.js',
   app: './app.js',

@@ -17,7 +17,7 @@ if (!socketPath || !/^\d+$/.test(portText || '') || separator !== '--' || comman
   process.exit(2);
 }
 
-const server = net.createServer((client) => {
+const server = net.createServer({ noDelay: true }, (client) => {
   const upstream = net.connect(socketPath);
   client.on('error', () => upstream.destroy());
   upstream.on('error', () => client.destroy());

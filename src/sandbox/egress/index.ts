@@ -54,9 +54,25 @@ export function proxyEnvironment(npmRegistry: string, env: NodeJS.ProcessEnv): R
     YARN_HTTP_PROXY: PROXY_URL,
     YARN_HTTPS_PROXY: PROXY_URL,
   };
-  if (env.PIP_INDEX_URL) vars.PIP_INDEX_URL = env.PIP_INDEX_URL;
-  if (env.PIP_EXTRA_INDEX_URL) vars.PIP_EXTRA_INDEX_URL = env.PIP_EXTRA_INDEX_URL;
+  if (env.PIP_INDEX_URL) vars.PIP_INDEX_URL = withoutCredentials(env.PIP_INDEX_URL);
+  if (env.PIP_EXTRA_INDEX_URL) vars.PIP_EXTRA_INDEX_URL = env.PIP_EXTRA_INDEX_URL.split(/\s+/).filter(Boolean).map(withoutCredentials).join(' ');
   return vars;
+}
+
+/**
+ * A URL without its `user:password@`: the install runs the repository's code, which must never see a
+ * credential, so an index that needs one cannot be used from the sandbox (docs/deployment.md).
+ */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 /** Where the install phase's policy and registries come from. */

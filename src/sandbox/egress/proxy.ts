@@ -156,7 +156,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         return;
       }
       if (client.destroyed) return;
-      const upstream = net.connect({ host: admitted.address, port: authority.port, timeout: CONNECT_TIMEOUT_MS });
+      // No Nagle on either leg: a tunnel carries TLS records that must not wait for a delayed ACK.
+      const upstream = net.connect({ host: admitted.address, port: authority.port, timeout: CONNECT_TIMEOUT_MS, noDelay: true });
       sockets.add(upstream);
       upstream.on('close', () => {
         sockets.delete(upstream);
