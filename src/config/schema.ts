@@ -54,13 +54,13 @@ export const CoverageSchema = z
       .max(100)
       .default(1.0)
       .describe('Largest drop of total line coverage against the base commit, in percentage points.'),
-    /** Command that installs dependencies (network allowed, no secrets). */
+    /** Command that installs dependencies (reaches the package registries only, through the egress proxy; no secrets). */
     install: z
       .string()
       .min(1)
       .optional()
       .describe(
-        'Command that installs dependencies (network allowed, no secrets). Default: `npm ci` with a lockfile, else `npm install`; for Python, a virtual environment with the requirements.',
+        'Command that installs dependencies (reaches the package registries only, through the egress proxy; no secrets). Default: `npm ci` with a lockfile, else `npm install`; for Python, a virtual environment with the requirements.',
       ),
   })
   .describe("The coverage gate: the repository's own tests under c8, Jest's V8 coverage, or coverage.py.");
