@@ -129,7 +129,7 @@ function withRefusals(result: GateResult, toolchains: Toolchain[], installs: Map
   const refused = [...keys].flatMap((key) => installs.get(key)?.refused ?? []);
   if (refused.length === 0) return result;
   const sentences = refused.map((line) => `${line.charAt(0).toUpperCase()}${line.slice(1)}.`);
-  return { ...result, summary: [result.summary, 'Network access the sandbox refused during the dependency install:', ...sentences].join('\n') };
+  return { ...result, refusedConnections: refused, summary: [result.summary, 'Network access the sandbox refused during the dependency install:', ...sentences].join('\n') };
 }
 
 /** Runs the enabled gates on one checkout (coverage last) and returns one result per selected gate, in {@link GATE_NAMES} order. */

@@ -85,6 +85,11 @@ export interface GateResult {
   output?: string;
   /** Wall-clock time the gate took. */
   durationMs?: number;
+  /**
+   * Connections the dependency install this gate used tried and the sandbox's egress proxy refused, as
+   * sentences (also in `summary`); the CLI lists them once for all gates.
+   */
+  refusedConnections?: string[];
 }
 
 /** Changed lines per file, from a diff: the lines a pull request added or modified (new-side numbers). */

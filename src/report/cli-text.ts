@@ -85,6 +85,13 @@ function coverageSection(results: readonly GateResult[]): string {
   return `Coverage by file, worst first\n${table(rows)}${more}`;
 }
 
+/** The connections the install tried and the sandbox refused, once for all gates: worth a look even on a green run. */
+function refusalsSection(results: readonly GateResult[]): string {
+  const lines = [...new Set(results.flatMap((r) => r.refusedConnections ?? []))];
+  if (lines.length === 0) return '';
+  return `Network the sandbox refused during the install (QG_INSTALL_ALLOW_HOSTS allows a host)\n${lines.map((line) => `  ${sanitizeLine(line)}`).join('\n')}`;
+}
+
 /** The whole report for a terminal. */
 export function renderCliReport(results: readonly GateResult[], options: CliReportOptions = {}): string {
   const rows = [['Gate', 'Verdict', 'Title', 'Key metrics']];
@@ -101,6 +108,7 @@ export function renderCliReport(results: readonly GateResult[], options: CliRepo
     table(rows, paint),
     ...results.filter((r) => r.conclusion === 'failure').map(findingsSection),
     coverageSection(results),
+    refusalsSection(results),
   ].filter((section) => section !== '');
   return `${sections.join('\n\n')}\n`;
 }

@@ -39,6 +39,14 @@ describe('renderCliReport', () => {
     expect(table).toContain(`… 5 more files`);
   });
 
+  it('lists the connections the sandbox refused during the install once, even on a green run', () => {
+    const line = 'the install tried to reach 169.254.169.254:80: refused (an IP address, not a registry name)';
+    const report = renderCliReport([{ ...lintResult(), refusedConnections: [line] }, { ...docsResult(), refusedConnections: [line] }]);
+    expect(report).toContain(`Network the sandbox refused during the install (QG_INSTALL_ALLOW_HOSTS allows a host)\n  ${line}\n`);
+    expect(report.split(line)).toHaveLength(2);
+    expect(renderCliReport([lintResult()])).not.toContain('refused');
+  });
+
   it('prints no colour unless asked', () => {
     expect(renderCliReport([lintResult(), coverageResult()])).not.toContain('\x1b[');
     const coloured = renderCliReport([lintResult(), coverageResult()], { color: true });
