@@ -9,7 +9,7 @@
 
 /**
  * Variables the app (or Probot, or a library it runs) reads, by exact name. The test of this module
- * checks that every variable `.env.example` documents and every `env.NAME` read under `src/` is
+ * checks that every variable `.env.example` documents and every variable `src/` reads from its environment is
  * covered, so a new setting cannot be forgotten here.
  */
 export const APP_VARIABLES: readonly string[] = [
