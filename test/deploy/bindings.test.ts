@@ -194,6 +194,18 @@ describe('runDeploy with bindings', () => {
     for (const secret of [API_SECRET, 'trigger-token-0123456789abcdef']) expect(JSON.stringify(outcome) + log.text()).not.toContain(secret);
   });
 
+  it('still refuses, and says so, when GitHub will not record the refused Deployment', async () => {
+    const api = nock(API_URL).post('/deploy').reply(202);
+    const { run, deployments, log } = input('web', { webhook: { url_env: 'API_DEPLOY_URL', secret_env: 'API_DEPLOY_SECRET' } });
+    deployments.failCreate = new Error('Resource not accessible by integration');
+    const outcome = await runDeploy(run);
+    expect(api.isDone()).toBe(false);
+    expect(unexpected).toEqual([]);
+    expect(outcome.records[0]).toMatchObject({ status: 'failure', attempts: 0, message: expect.stringContaining('API_DEPLOY_URL is not bound to acme/web') });
+    expect(outcome.records[0]?.deploymentId).toBeUndefined();
+    expect(log.lines).toContainEqual(expect.objectContaining({ msg: 'could not record the refused deploy as a GitHub Deployment' }));
+  });
+
   it('deploys a repository its glob binding names, signed with its own secret', async () => {
     let signed = false;
     const web = nock(WEB_URL)
