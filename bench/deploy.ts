@@ -120,7 +120,7 @@ async function agentScenario(ledger: ReturnType<typeof sqliteOnceLedger>): Promi
       if (!('error' in result)) waiting.get(result.deliveryId)?.(result.pushToLiveMs ?? NaN);
     });
   });
-  const agent = await startDeployAgent({ port: 0, host: '127.0.0.1', secret: SECRET, command: 'true', log: silent });
+  const agent = await startDeployAgent({ port: 0, host: '127.0.0.1', secret: SECRET, command: 'true', repositories: ['bench/site'], log: silent });
   const times: number[] = [];
   try {
     const config = DeploySchema.parse({ webhook: {} });

@@ -5,11 +5,26 @@
  * @module
  */
 import { z } from 'zod';
+import { appVariableRefusal, isAppVariable } from './app-variables.js';
 
 /** Where the configuration lives in a repository. */
 export const CONFIG_PATH = '.github/quality-gates.yml';
 
 const percent = (what: string) => z.number().min(0).max(100).describe(what);
+
+/**
+ * The name of one of the app's environment variables that a deploy target reads; never one of the
+ * app's own (its private key as an HMAC key, its Redis URL as a target).
+ */
+const deployVariable = (fallback: string, what: string) =>
+  z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/)
+    .refine((name) => !isAppVariable(name), {
+      error: (issue) => `${appVariableRefusal(String(issue.input))}; name a variable the operator set for deploys, such as ${fallback}`,
+    })
+    .default(fallback)
+    .describe(what);
 
 /** `lint:` — ESLint for JS/TS, flake8 (PEP 8) for Python. */
 export const LintSchema = z
@@ -112,11 +127,10 @@ export const SandboxSchema = z
 export const DockerHubSchema = z
   .strictObject({
     /** Name of the app's environment variable that holds the trigger URL (never the URL itself). */
-    trigger_url_env: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/)
-      .default('DOCKERHUB_TRIGGER_URL')
-      .describe("Name of the app's environment variable that holds the trigger URL (never the URL itself)."),
+    trigger_url_env: deployVariable(
+      'DOCKERHUB_TRIGGER_URL',
+      "Name of the app's environment variable that holds the trigger URL (never the URL itself). Other than the default, it must be bound to the repository by the operator (`QG_DEPLOY_BINDINGS`); the app's own variables are refused.",
+    ),
     /** What the trigger builds: a `Branch` or a `Tag`. */
     source_type: z.literal(['Branch', 'Tag']).default('Branch').describe('What the trigger builds: a `Branch` or a `Tag`.'),
     /** Branch or tag name to build. */
@@ -130,17 +144,15 @@ export const DockerHubSchema = z
 export const DeployWebhookSchema = z
   .strictObject({
     /** Name of the app's environment variable that holds the receiver's URL. */
-    url_env: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/)
-      .default('DEPLOY_WEBHOOK_URL')
-      .describe("Name of the app's environment variable that holds the receiver's URL."),
+    url_env: deployVariable(
+      'DEPLOY_WEBHOOK_URL',
+      "Name of the app's environment variable that holds the receiver's URL. Other than the default, it must be bound to the repository by the operator (`QG_DEPLOY_BINDINGS`); the app's own variables are refused.",
+    ),
     /** Name of the app's environment variable that holds the HMAC-SHA256 signing secret. */
-    secret_env: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/)
-      .default('DEPLOY_WEBHOOK_SECRET')
-      .describe("Name of the app's environment variable that holds the HMAC-SHA256 signing secret."),
+    secret_env: deployVariable(
+      'DEPLOY_WEBHOOK_SECRET',
+      "Name of the app's environment variable that holds the HMAC-SHA256 signing secret. Other than the default, it must be bound to the repository by the operator (`QG_DEPLOY_BINDINGS`); the app's own variables are refused.",
+    ),
   })
   .describe('A JSON POST signed with HMAC-SHA256, for the deploy agent or any receiver.');
 

@@ -17,13 +17,16 @@ export function dockerHubBody(request: DeployRequest, config: DeployConfig): Rec
   return { source_type: hub?.source_type ?? 'Branch', source_name: hub?.source_name ?? branch };
 }
 
+const urlName = (config: DeployConfig) => config.dockerhub?.trigger_url_env ?? 'DOCKERHUB_TRIGGER_URL';
+
 /** The Docker Hub target. */
 export const dockerHubTarget: DeployTarget = {
   id: 'dockerhub',
   configured: (config) => config.dockerhub !== undefined,
-  describe: (config) => `would POST dockerhub trigger to $${config.dockerhub?.trigger_url_env ?? 'DOCKERHUB_TRIGGER_URL'}`,
+  variables: (config) => [urlName(config)],
+  describe: (config) => `would POST dockerhub trigger to $${urlName(config)}`,
   async fire(request: DeployRequest, options: FireOptions): Promise<TargetOutcome> {
-    const envName = options.config.dockerhub?.trigger_url_env ?? 'DOCKERHUB_TRIGGER_URL';
+    const envName = urlName(options.config);
     const url = fromEnv(options.env, envName, 'The Docker Hub trigger URL');
     if (typeof url !== 'string') return url;
     const body = JSON.stringify(dockerHubBody(request, options.config));

@@ -3,6 +3,8 @@
  * fire, and move the Deployment's status to what the target answered. Records come back for the
  * check summary; a dry run produces the same records and calls nothing (not even GitHub: a
  * Deployment is a lasting record in the environment's history, and a dry run must leave none).
+ * Before anything is sent, every variable a target reads must be bound to the pushing repository
+ * (`bindings.ts`); a refused target gets a failed Deployment that says how to bind it.
  * @module
  */
 import type { Config } from '../config/schema.js';
@@ -22,6 +24,7 @@ import type {
 import type { RetryOptions } from './retry.js';
 import { TARGETS } from './targets.js';
 import { redact } from './redact.js';
+import { bindingRefusal, loadBindings, type DeployBindings } from './bindings.js';
 
 import { shouldDeploy, type DeployDecision } from './policy.js';
 
@@ -52,6 +55,8 @@ export interface RunDeployInput {
   logUrl?: string;
   /** HTTP timeout and backoff for the targets. */
   retry?: Partial<RetryOptions>;
+  /** The operator's deploy bindings (default: read from `env` on each call). */
+  bindings?: DeployBindings;
 }
 
 /** The ledger key that makes a target fire once per sha. */
@@ -61,8 +66,8 @@ export function ledgerKey(request: Pick<DeployRequest, 'owner' | 'repo' | 'sha'>
 
 /** The values of the environment variables the config names: what must never be shown. */
 export function configSecrets(config: DeployConfig, env: NodeJS.ProcessEnv): string[] {
-  const names = [config.dockerhub?.trigger_url_env, config.webhook?.url_env, config.webhook?.secret_env];
-  return names.flatMap((name) => (name !== undefined && env[name] ? [env[name]] : []));
+  const names = Object.values(TARGETS).flatMap((target) => target.variables(config));
+  return names.flatMap((name) => (env[name] ? [env[name]] : []));
 }
 
 /** Fires every configured target for a push that passed; resolves with one record per target. */
@@ -70,7 +75,17 @@ export async function runDeploy(input: RunDeployInput): Promise<DeployOutcome> {
   const config = input.config;
   if (config === undefined) return { records: [], failed: false };
   const targets = Object.values(TARGETS).filter((t) => t.configured(config));
-  const records = await Promise.all(targets.map((target) => deployTo(target, config, input)));
+  let bindings: DeployBindings;
+  try {
+    bindings = input.bindings ?? loadBindings(input.env);
+  } catch (error) {
+    // The operator's mistake, not the repository's: nothing is sent and no Deployment is recorded.
+    input.log.warn({ err: describe(error) }, 'deploy bindings are invalid');
+    const message = `nothing sent: the app's deploy bindings are invalid: ${describe(error)}`;
+    const records = targets.map((target): DeployRecord => ({ target: target.id, status: 'failure', message, durationMs: 0, dryRun: false }));
+    return { records, failed: records.length > 0 };
+  }
+  const records = await Promise.all(targets.map((target) => deployTo(target, config, input, bindings)));
   return { records, failed: records.some((r) => r.status === 'failure') };
 }
 
@@ -94,7 +109,7 @@ export async function deployOnGreen(
   return { decision, outcome: await runDeploy(input) };
 }
 
-async function deployTo(target: DeployTarget, config: DeployConfig, input: RunDeployInput): Promise<DeployRecord> {
+async function deployTo(target: DeployTarget, config: DeployConfig, input: RunDeployInput, bindings: DeployBindings): Promise<DeployRecord> {
   const started = Date.now();
   const { request, log } = input;
   const clean = (text: string) => redact(text, configSecrets(config, input.env));
@@ -106,26 +121,21 @@ async function deployTo(target: DeployTarget, config: DeployConfig, input: RunDe
     dryRun: false,
     ...extra,
   });
+  const repository = `${request.owner}/${request.repo}`;
+  const refusals = target.variables(config).flatMap((name) => bindingRefusal(bindings, repository, name) ?? []);
   if (input.dryRun ?? config.dry_run) {
+    if (refusals.length > 0) return record('failure', `dry run: would refuse: ${refusals.join('; ')}`, { dryRun: true });
     return record('skipped', `dry run: ${target.describe(config)}`, { dryRun: true });
   }
+  if (refusals.length > 0) return refuse(target, input, refusals, record);
   const key = ledgerKey(request, target.id);
   if (!(await input.ledger.claim(key))) {
     log.info({ target: target.id, sha: request.sha }, 'deploy target already triggered for this sha');
     return record('skipped', `already triggered for ${request.sha.slice(0, 12)}`);
   }
-  const repo = { owner: request.owner, repo: request.repo };
   let deploymentId: number;
   try {
-    deploymentId = await input.deployments.createDeployment({
-      ...repo,
-      ref: request.sha,
-      environment: request.environment,
-      description: `quality-gates: ${target.id}`,
-      auto_merge: false,
-      required_contexts: [],
-      payload: { target: target.id, tree: request.tree, delivery_id: request.deliveryId },
-    });
+    deploymentId = await createDeployment(input, target);
     await setStatus(input, deploymentId, 'in_progress', `triggering ${target.id}`);
   } catch (error) {
     // Nothing was fired: give the claim back so a re-run can deploy.
@@ -168,6 +178,44 @@ async function deployTo(target: DeployTarget, config: DeployConfig, input: RunDe
     'deploy target fired',
   );
   return result;
+}
+
+/** A GitHub Deployment of the pushed sha for `target`. */
+function createDeployment(input: RunDeployInput, target: DeployTarget): Promise<number> {
+  const { request } = input;
+  return input.deployments.createDeployment({
+    owner: request.owner,
+    repo: request.repo,
+    ref: request.sha,
+    environment: request.environment,
+    description: `quality-gates: ${target.id}`,
+    auto_merge: false,
+    required_contexts: [],
+    payload: { target: target.id, tree: request.tree, delivery_id: request.deliveryId },
+  });
+}
+
+/**
+ * A target whose variables are not bound to the repository: no claim (binding the variable and
+ * re-running deploys), nothing sent, a Deployment marked `failure` with the refusal.
+ */
+async function refuse(
+  target: DeployTarget,
+  input: RunDeployInput,
+  refusals: readonly string[],
+  record: (status: DeployRecord['status'], message: string, extra?: Partial<DeployRecord>) => DeployRecord,
+): Promise<DeployRecord> {
+  const { request, log } = input;
+  const message = `${refusals.join('; ')}; nothing was sent`;
+  log.warn({ target: target.id, repository: `${request.owner}/${request.repo}`, refusals }, 'deploy target refused: variable not bound to the repository');
+  try {
+    const deploymentId = await createDeployment(input, target);
+    await setStatus(input, deploymentId, 'failure', message);
+    return record('failure', message, { deploymentId, attempts: 0 });
+  } catch (error) {
+    log.warn({ target: target.id, err: describe(error) }, 'could not record the refused deploy as a GitHub Deployment');
+    return record('failure', message, { attempts: 0 });
+  }
 }
 
 async function setStatus(input: RunDeployInput, deploymentId: number, state: DeploymentState, description: string): Promise<void> {

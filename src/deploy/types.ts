@@ -99,6 +99,11 @@ export interface DeployTarget {
   readonly id: TargetId;
   /** Whether the config enables this target. */
   configured(config: DeployConfig): boolean;
+  /**
+   * The names of the app's environment variables it reads (URL, secret): the deploy step checks each
+   * against the operator's bindings before anything is sent.
+   */
+  variables(config: DeployConfig): string[];
   /** What a dry run records: the call without its secret (`would POST … to $ENV_NAME`). */
   describe(config: DeployConfig): string;
   /** Sends the trigger; resolves with the outcome and never rejects for the target's own failure. */

@@ -61,6 +61,7 @@ function names(config: DeployConfig) {
 export const webhookTarget: DeployTarget = {
   id: 'webhook',
   configured: (config) => config.webhook !== undefined,
+  variables: (config) => [names(config).url, names(config).secret],
   describe: (config) => `would POST signed webhook to $${names(config).url} (signed with $${names(config).secret})`,
   async fire(request: DeployRequest, options: FireOptions): Promise<TargetOutcome> {
     const env = names(options.config);

@@ -156,6 +156,20 @@ describe('parseConfig on inline text', () => {
       message: 'must be an environment variable name (capitals, digits, underscores), got the string "https://example.com"',
     },
     {
+      name: "the app's private key as the deploy webhook's signing secret",
+      text: 'deploy:\n  webhook:\n    secret_env: PRIVATE_KEY\n',
+      at: [3, 17],
+      keyPath: 'deploy.webhook.secret_env',
+      message: "PRIVATE_KEY is the app's own secret and cannot be used; name a variable the operator set for deploys, such as DEPLOY_WEBHOOK_SECRET",
+    },
+    {
+      name: "the app's Redis URL as the Docker Hub trigger",
+      text: 'deploy:\n  dockerhub: { trigger_url_env: QG_REDIS_URL }\n',
+      at: [2, 33],
+      keyPath: 'deploy.dockerhub.trigger_url_env',
+      message: "QG_REDIS_URL is the app's own secret and cannot be used; name a variable the operator set for deploys, such as DOCKERHUB_TRIGGER_URL",
+    },
+    {
       name: 'a section that is not a mapping',
       text: 'lint: 5\n',
       at: [1, 7],
@@ -222,6 +236,13 @@ describe('validateConfigObject', () => {
       { line: undefined, column: undefined, keyPath: 'coverage.min_lines', message: 'expected a number, got the string "high"' },
     ]);
     expect(error.message.split('\n')[0]).toBe('.github/quality-gates.yml: lint.max_warning: unknown key; did you mean `max_warnings`?');
+  });
+
+  it("refuses the app's own webhook secret as a deploy URL in a merged object too", () => {
+    const error = errorOf(validateConfigObject({ deploy: { webhook: { url_env: 'WEBHOOK_SECRET', secret_env: 'API_DEPLOY_SECRET' } } }, FILE));
+    expect(error.message).toBe(
+      ".github/quality-gates.yml: deploy.webhook.url_env: WEBHOOK_SECRET is the app's own secret and cannot be used; name a variable the operator set for deploys, such as DEPLOY_WEBHOOK_URL",
+    );
   });
 
   it.each([{ value: undefined }, { value: null }, { value: {} }])('gives the defaults for $value', ({ value }) => {

@@ -39,7 +39,7 @@ describe('the deploy agent as its own process', () => {
     const app = await startStub([{ status: 200 }], AGENT_CALLBACK_PATH);
     try {
       const marker = path.join(tmp.dir, 'deployed.txt');
-      const port = await launch({ QG_AGENT_SECRET: AGENT_SECRET, QG_AGENT_COMMAND: 'echo "$QG_SHA" > deployed.txt', QG_AGENT_CWD: tmp.dir });
+      const port = await launch({ QG_AGENT_SECRET: AGENT_SECRET, QG_AGENT_COMMAND: 'echo "$QG_SHA" > deployed.txt', QG_AGENT_CWD: tmp.dir, QG_AGENT_REPOSITORIES: 'acme/site' });
       const url = `http://127.0.0.1:${port}/deploy`;
 
       const forged = await sendDeploy(url, { callbackUrl: app.url, secret: 'forged'.padEnd(40, 'z'), request: { deliveryId: 'forged-1' } });

@@ -32,6 +32,7 @@ async function start(options: Partial<DeployAgentOptions> = {}) {
     host: '127.0.0.1',
     secret: AGENT_SECRET,
     command: 'echo "$QG_SHA $QG_TAG $QG_ENVIRONMENT $QG_REPOSITORY $QG_REF secret=${QG_AGENT_SECRET:-hidden}" >> deployed.txt',
+    repositories: ['acme/site'],
     cwd: tmp.dir,
     env: { PATH: process.env.PATH, QG_AGENT_SECRET: AGENT_SECRET },
     log,
@@ -150,6 +151,29 @@ describe('the deploy agent', () => {
     expect((await fetch(`${base}/other`)).status).toBe(404);
     expect((await fetch(url)).status).toBe(405);
     expect((await fetch(url, { method: 'POST', body: 'x'.repeat(70 * 1024) })).status).toBe(413);
+  });
+
+  it('refuses (403, logged) a signed request for a repository it does not serve, and runs nothing', async () => {
+    const { url, log } = await start({ repositories: ['acme/site', 'acme/{api,web}'] });
+    const response = await sendDeploy(url, { callbackUrl: app.url, request: { owner: 'acme', repo: 'billing', deliveryId: 'other-1' } });
+    expect(response).toEqual({ status: 403, body: { error: 'this agent does not deploy acme/billing' } });
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'deploy request for a repository this agent does not serve refused',
+        obj: expect.objectContaining({ repository: 'acme/billing', deliveryId: 'other-1' }),
+      }),
+    );
+    // A refused delivery id is not remembered, and the repositories it serves still deploy (any case, globs).
+    expect((await sendDeploy(url, { callbackUrl: app.url, request: { owner: 'Acme', repo: 'Web', deliveryId: 'other-1' } })).status).toBe(202);
+    await agent?.idle();
+    await app.received(1);
+    expect(app.requests).toHaveLength(1);
+    expect(readFileSync(marker, 'utf8')).toContain(' Acme/Web ');
+  });
+
+  it('will not start without a repository to serve', async () => {
+    await expect(start({ repositories: [] })).rejects.toThrow(/serves no repository: give it at least one \(QG_AGENT_REPOSITORIES=owner\/name\)/);
   });
 
   it('refuses a signed body that does not describe a deployment', async () => {

@@ -130,7 +130,7 @@ describe('runDeploy with the Docker Hub trigger', () => {
   });
 
   it('names the missing environment variable when the trigger URL is not set', async () => {
-    const { run, deployments } = input({ dockerhub: { trigger_url_env: 'HUB_URL' } }, {});
+    const { run, deployments } = input({ dockerhub: { trigger_url_env: 'HUB_URL' } }, { QG_DEPLOY_BINDINGS: 'acme/site:HUB_URL' });
     const outcome = await runDeploy(run);
     expect(outcome.records[0]).toMatchObject({ status: 'failure', message: expect.stringContaining('environment variable HUB_URL') });
     expect(deployments.statesOf(1000)).toEqual(['in_progress', 'failure']);
@@ -181,7 +181,8 @@ describe('runDeploy with the signed webhook', () => {
 
   it('names the missing secret variable', async () => {
     const env = await receiver([{ status: 200 }]);
-    const { run } = input({ webhook: { secret_env: 'AGENT_HMAC' } }, { DEPLOY_WEBHOOK_URL: env.DEPLOY_WEBHOOK_URL });
+    const bound = { QG_DEPLOY_BINDINGS: 'acme/site:DEPLOY_WEBHOOK_URL,AGENT_HMAC' };
+    const { run } = input({ webhook: { secret_env: 'AGENT_HMAC' } }, { ...bound, DEPLOY_WEBHOOK_URL: env.DEPLOY_WEBHOOK_URL });
     const outcome = await runDeploy(run);
     expect(outcome.records[0]?.message).toContain('environment variable AGENT_HMAC');
     expect(stub?.requests).toHaveLength(0);

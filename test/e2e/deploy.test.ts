@@ -64,6 +64,8 @@ async function startAgent(marker: string): Promise<{ url: string; child: ChildPr
       QG_AGENT_PORT: '0',
       QG_AGENT_HOST: '127.0.0.1',
       QG_AGENT_SECRET: DEPLOY_SECRET,
+      // Only `ok` deploys through the agent.
+      QG_AGENT_REPOSITORIES: `${OWNER}/ok`,
       QG_AGENT_COMMAND: `echo "$QG_SHA $QG_ENVIRONMENT $QG_DEPLOYMENT_ID" >> ${JSON.stringify(marker)}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -125,7 +127,10 @@ describe('deploy on green through the running app', () => {
     const triggers = Object.fromEntries(
       ['ok', 'fail', 'twice', 'branch', 'merge'].map((repo) => [`HUB_${repo.toUpperCase()}`, `${hub.url}/api/build/v1/source/${repo}/trigger/${HUB_TOKEN}/call/`]),
     );
+    // The operator binds each trigger to its repository, and the defaults to `ok` (once bindings are set, the defaults need one too).
+    const bindings = [`${OWNER}/ok:DOCKERHUB_TRIGGER_URL,DEPLOY_WEBHOOK_*`, ...Object.keys(triggers).map((name) => `${OWNER}/${name.slice(4).toLowerCase()}:${name}`)];
     e2e = await startE2E({
+      QG_DEPLOY_BINDINGS: bindings.join(';'),
       PORT: String(port),
       QG_PUBLIC_URL: `http://127.0.0.1:${String(port)}`,
       DOCKERHUB_TRIGGER_URL: triggers.HUB_OK ?? '',
@@ -202,6 +207,20 @@ describe('deploy on green through the running app', () => {
     expect(e2e.app.output()).toContain('duplicate delivery: already stored');
     expect(hubCalls('twice')).toHaveLength(1);
     expect(deploymentsOf(e2e.github, sha)).toHaveLength(1);
+  });
+
+  it("refuses a repository another repository's trigger: nothing is sent, and the Deployment says how to bind it", async () => {
+    const sha = shaOf('deploy-stray');
+    await serveRepo(e2e.github, 'stray', sha, fixture('js-pass'), deployConfig('  dockerhub: { trigger_url_env: HUB_OK }\n'));
+    const sentBefore = hub.requests.length;
+    expect((await push('stray', sha)).status).toBe(200);
+    const runs = await waitForRuns(e2e.github, sha, allCompleted(3));
+    expect(runs.map((r) => r.conclusion)).toEqual(['success', 'success', 'success']);
+    expect(runNamed(runs, 'lint').output.summary).toContain(
+      '**Deploy dockerhub:** failure — HUB_OK is not bound to octo-org/stray: add "octo-org/stray:HUB_OK" to QG_DEPLOY_BINDINGS',
+    );
+    expect(hub.requests).toHaveLength(sentBefore);
+    expect(deploymentsOf(e2e.github, sha).map((d) => d.states)).toEqual([['failure']]);
   });
 
   it('deploys nothing on a push to a branch other than the deploy branch', async () => {

@@ -5,6 +5,7 @@
 import type { Logger } from '../../gates/types.js';
 import type { RetryOptions } from '../retry.js';
 import { DEFAULT_MAX_SKEW_SECONDS } from '../signature.js';
+import { repositoryPatternProblem, splitOutsideBraces } from '../repositories.js';
 
 /** Port the agent listens on when `QG_AGENT_PORT` is unset. */
 export const DEFAULT_AGENT_PORT = 8787;
@@ -31,6 +32,11 @@ export interface DeployAgentOptions {
   secret: string;
   /** Shell command run for each deployment (`docker compose pull && docker compose up -d`). */
   command: string;
+  /**
+   * The repositories this agent deploys (`owner/name`, globs allowed): a signed request for any other
+   * is refused with 403, so that a shared secret alone cannot deploy another repository's code here.
+   */
+  repositories: readonly string[];
   /** Secret that signs the reports to the app (default: {@link secret}). */
   callbackSecret?: string;
   /** Largest clock difference accepted (default 300 s). */
@@ -70,6 +76,7 @@ export function deployAgentOptionsFromEnv(env: NodeJS.ProcessEnv, log: Logger = 
     host: env.QG_AGENT_HOST?.trim() || DEFAULT_AGENT_HOST,
     secret,
     command,
+    repositories: repositoriesFromEnv(env),
     ...(callbackSecret ? { callbackSecret } : {}),
     maxSkewSeconds: integer(env, 'QG_AGENT_MAX_SKEW_SECONDS', DEFAULT_MAX_SKEW_SECONDS, 1, 86_400),
     commandTimeoutSeconds: integer(env, 'QG_AGENT_COMMAND_TIMEOUT_SECONDS', DEFAULT_COMMAND_TIMEOUT_SECONDS, 1, 86_400),
@@ -77,6 +84,19 @@ export function deployAgentOptionsFromEnv(env: NodeJS.ProcessEnv, log: Logger = 
     ...(env.QG_AGENT_CWD?.trim() ? { cwd: env.QG_AGENT_CWD.trim() } : {}),
     log,
   };
+}
+
+/** `QG_AGENT_REPOSITORIES`: patterns separated by commas or spaces (`acme/site`, `acme/{api,web}`). */
+function repositoriesFromEnv(env: NodeJS.ProcessEnv): string[] {
+  const patterns = splitOutsideBraces(env.QG_AGENT_REPOSITORIES ?? '', ', \t\n');
+  if (patterns.length === 0) {
+    throw new Error('QG_AGENT_REPOSITORIES is not set: set it to the repository this agent deploys (owner/name; several separated by commas, globs such as acme/* allowed)');
+  }
+  for (const pattern of patterns) {
+    const problem = repositoryPatternProblem(pattern);
+    if (problem !== undefined) throw new Error(`QG_AGENT_REPOSITORIES: ${problem}`);
+  }
+  return patterns;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -14,6 +14,7 @@ import { ReplayGuard } from './replay.js';
 import { SerialRunner } from './runner.js';
 import { sendReport, type JobResult } from './report.js';
 import { DEFAULT_COMMAND_TIMEOUT_SECONDS, type DeployAgentOptions } from './options.js';
+import { repositoryMatcher } from '../repositories.js';
 
 /** Largest request body accepted (a deploy webhook is a few hundred bytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -34,8 +35,10 @@ export interface DeployAgentHandle {
 /** Starts the agent and resolves once it listens. */
 export async function startDeployAgent(options: DeployAgentOptions): Promise<DeployAgentHandle> {
   const log = options.log;
+  if (options.repositories.length === 0) throw new Error('the deploy agent serves no repository: give it at least one (QG_AGENT_REPOSITORIES=owner/name)');
   const maxSkew = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
   const guard = await ReplayGuard.open(options.stateFile);
+  const serves = repositoryMatcher(options.repositories);
   const reportSecret = options.callbackSecret ?? options.secret;
   const report = (job: AgentJob, result: JobResult) =>
     sendReport(job, result, { secret: reportSecret, log, ...(options.callbackRetry ? { retry: options.callbackRetry } : {}) });
@@ -68,6 +71,11 @@ export async function startDeployAgent(options: DeployAgentOptions): Promise<Dep
     }
     const job = jobFromBody(verified.body, verified.deliveryId, verified.timestamp);
     if (typeof job === 'string') return reply(response, 400, { error: job });
+    if (!serves(job.repository)) {
+      // Signed with the right secret, so the sender holds it: refused all the same, nothing runs.
+      log.warn({ deliveryId: job.deliveryId, repository: job.repository, remote: request.socket.remoteAddress }, 'deploy request for a repository this agent does not serve refused');
+      return reply(response, 403, { error: `this agent does not deploy ${job.repository}` });
+    }
     // Remembered until the timestamp could no longer pass the skew check on its own.
     if (!(await guard.claim(verified.deliveryId, (verified.timestamp + maxSkew) * 1000))) {
       log.warn({ deliveryId: verified.deliveryId }, 'replayed deploy request refused');
