@@ -44,13 +44,17 @@ export const APP_VARIABLES: readonly string[] = [
   'HTTPS_PROXY',
   'NO_PROXY',
   'ALL_PROXY',
+  // The install phase's package indexes (src/sandbox/egress): they may carry credentials.
+  'PIP_INDEX_URL',
+  'PIP_EXTRA_INDEX_URL',
 ];
 
 /**
  * Prefixes the app reserves: its own settings (`QG_*`, the deploy agent's `QG_AGENT_*` among them),
- * Probot's logging (`LOG_*`), Node's (`NODE_*`), and GitHub's (`GITHUB_*`, `GH_*`, `GHE_*`).
+ * Probot's logging (`LOG_*`), Node's (`NODE_*`), GitHub's (`GITHUB_*`, `GH_*`, `GHE_*`), and npm's settings
+ * (`npm_config_*`, which the install phase reads).
  */
-export const APP_VARIABLE_PREFIXES: readonly string[] = ['QG_', 'LOG_', 'NODE_', 'GITHUB_', 'GH_', 'GHE_'];
+export const APP_VARIABLE_PREFIXES: readonly string[] = ['QG_', 'LOG_', 'NODE_', 'GITHUB_', 'GH_', 'GHE_', 'npm_config_'];
 
 const exact = new Set(APP_VARIABLES);
 
