@@ -8,6 +8,7 @@ import path from 'node:path';
 import { cacheRoot } from '../paths.js';
 import type { Logger as PinoLogger } from 'probot';
 import { createQueue, concurrencyFrom, type QueueAndStores } from '../queue/index.js';
+import { loadBindings } from '../deploy/bindings.js';
 import { createSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { GateName } from '../gates/types.js';
@@ -77,6 +78,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const sandbox = lazySandbox(env);
   // Probe at start so /healthz tells the operator at once whether bubblewrap works here.
   sandbox.get().catch((error: unknown) => log.warn({ err: error }, 'sandbox unavailable: jobs will fail until it works'));
+  // Read at start too, so a typo shows in the log now, not at the first deploy (each deploy reads them again).
+  try {
+    loadBindings(env);
+  } catch (error) {
+    log.error({ err: error }, 'deploy bindings cannot be read: every deploy fails until they are fixed');
+  }
   const dataDir = env.DATA_DIR ?? DEFAULT_DATA_DIR;
   const workRoot = env.QG_WORK_DIR ?? path.join(os.tmpdir(), 'quality-gates-work');
   const cacheDir = cacheRoot(env, path.join(dataDir, 'cache'));
