@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { createFlake8Toolchain, flake8Level, lintTargets, parseFlake8 } from '../../../src/gates/python/flake8.js';
+import { createFlake8Toolchain, flake8Level, parseFlake8 } from '../../../src/gates/python/flake8.js';
+import { lintTargets } from '../../../src/gates/python/lint-targets.js';
 import { ToolError } from '../../../src/gates/types.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { fixtureWorkspace, REPOS_DIR } from './fixture.js';
