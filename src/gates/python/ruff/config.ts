@@ -8,6 +8,7 @@
  * compiled into matchers, each relative to the folder of the file that set it, as ruff does.
  * @module
  */
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { ToolError } from '../../types.js';
@@ -47,8 +48,13 @@ const TOP_LEVEL_LINT_KEYS = new Set([
 /** Settings that name files or only matter to ruff's command line: applied here, never given to the WebAssembly build. */
 const PATH_AND_CLI_KEYS = [
   'extend', 'exclude', 'extend-exclude', 'include', 'extend-include', 'force-exclude', 'respect-gitignore', 'cache-dir',
-  'output-format', 'fix', 'unsafe-fixes', 'fix-only', 'show-fixes', 'required-version', 'namespace-packages', 'per-file-target-version',
+  'output-format', 'fix', 'unsafe-fixes', 'fix-only', 'show-fixes', 'required-version', 'namespace-packages', 'per-file-target-version', 'src',
 ];
+
+/** ruff's `src` when the configuration sets none: the project root and its `src` folder. */
+export const DEFAULT_SRC = ['.', 'src'];
+
+const MODULE_NAME = /^[A-Za-z_]\w*$/;
 const LINT_PATH_KEYS = ['per-file-ignores', 'extend-per-file-ignores', 'exclude', 'select', 'extend-select', 'ignore', 'extend-ignore'];
 
 /** A file pattern of ruff: matched against a file's absolute path, and against its name when it has no `/`. */
@@ -299,6 +305,25 @@ async function requiresPython(root: string, dir: string): Promise<unknown> {
 }
 
 /**
+ * The modules ruff finds in the `src` folders (absolute paths): a folder or a `.py`/`.pyi` file there
+ * makes an import of that name first-party for isort (`I001`). ruff looks on disk; the WebAssembly build
+ * has no disk, so the names are handed to it as `known-first-party`.
+ */
+export async function srcModules(root: string, srcDirs: readonly string[]): Promise<string[]> {
+  const names = new Set<string>();
+  for (const dir of srcDirs) {
+    if (path.relative(root, dir).startsWith('..')) continue;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const module = entry.isFile() && /\.pyi?$/.test(entry.name) ? entry.name.replace(/\.pyi?$/, '') : undefined;
+      const name = entry.isDirectory() ? entry.name : module;
+      if (name !== undefined && MODULE_NAME.test(name)) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+/**
  * Resolves the ruff config file `file` (absolute, inside `root`) with everything it extends.
  * @throws ToolError (`config`) when a file cannot be read or parsed, or `extend` leaves the repository.
  */
@@ -315,6 +340,7 @@ export async function resolveRuffConfig(root: string, file: string): Promise<Res
   let perFileIgnores: PerFileEntry<string[]>[] = [];
   const extendPerFileIgnores: PerFileEntry<string[]>[] = [];
   let perFileTargetVersion: PerFileEntry<string>[] = [];
+  let src = DEFAULT_SRC.map((dir) => path.resolve(path.dirname(file), dir));
   for (const layer of chain) {
     const matchers = (key: string, table: Table) => strings(table[key], layer.file, key).map((p) => pathMatcher(p, layer.dir, layer.file));
     if (layer.top.exclude !== undefined) exclude = matchers('exclude', layer.top);
@@ -328,6 +354,7 @@ export async function resolveRuffConfig(root: string, file: string): Promise<Res
     if (layer.top['per-file-target-version'] !== undefined) {
       perFileTargetVersion = perFile(layer.top['per-file-target-version'], layer.dir, layer.file, 'per-file-target-version', (v) => String(v));
     }
+    if (layer.top.src !== undefined) src = strings(layer.top.src, layer.file, 'src').map((dir) => path.resolve(layer.dir, dir));
     selection = applySelection(selection, layer);
     top = mergeTables(top, layer.top);
     lint = mergeTables(lint, layer.lint);
@@ -339,6 +366,9 @@ export async function resolveRuffConfig(root: string, file: string): Promise<Res
     const inferred = targetFromRequiresPython(await requiresPython(root, leaf.dir));
     if (inferred !== undefined) top['target-version'] = inferred;
   }
+  const firstParty = await srcModules(root, src);
+  const isort = isTable(lint.isort) ? lint.isort : {};
+  if (firstParty.length > 0) lint.isort = { ...isort, 'known-first-party': [...strings(isort['known-first-party'], file, 'known-first-party'), ...firstParty] };
   const settings: Table = {
     ...top,
     lint: {

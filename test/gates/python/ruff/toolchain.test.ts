@@ -4,6 +4,8 @@ import path from 'node:path';
 import { createRuffToolchain, ruffToolchain } from '../../../../src/gates/python/ruff/index.js';
 import { createFlake8Toolchain } from '../../../../src/gates/python/flake8.js';
 import { judgeLint } from '../../../../src/gates/lint.js';
+import { runGates } from '../../../../src/gates/run.js';
+import { TOOLCHAINS } from '../../../../src/gates/toolchains.js';
 import { ToolError } from '../../../../src/gates/types.js';
 import { REPOS_DIR, fixtureWorkspace } from '../fixture.js';
 import { keys, referenceFindings, wasmVersion } from './reference.js';
@@ -83,6 +85,19 @@ describe('ruff toolchain (WebAssembly build, real sandbox)', () => {
     const tests = await referenceFindings(fixture('py-ruff-perfile'), { 'line-length': 200, lint: { select: ['F'] } }, [{ path: 'tests/test_core.py' }]);
     expect(keys(m.findings.filter((f) => f.path.startsWith('tests/')))).toEqual(tests);
     expect(m.notes?.[0]).toContain('in subfolders tests/ruff.toml');
+  });
+
+  it('is the lint gate\'s only Python toolchain for such a repository, and the summary says which ruff ran', async () => {
+    const ws = await fixtureWorkspace('py-ruff-select');
+    try {
+      const [lint] = await runGates({ ...ws.ctx, toolchains: TOOLCHAINS, gates: ['lint'] });
+      expect(lint?.toolchains).toEqual(['ruff']);
+      expect(lint?.conclusion).toBe('failure');
+      expect(lint?.metrics).toMatchObject({ errors: 5, warnings: 0, files_checked: 2 });
+      expect(lint?.summary.split('\n')[0]).toMatch(/^ruff \d+\.\d+\.\d+ \(WebAssembly build, @astral-sh\/ruff-wasm-nodejs\) with the configuration of pyproject\.toml \[tool\.ruff\]\.$/);
+    } finally {
+      await ws.cleanup();
+    }
   });
 
   it('counts only findings on changed lines with lint.scope: changed', async () => {
