@@ -19,6 +19,13 @@ import type { LintPlan } from './files.js';
 /** The runner script. */
 export const RUFF_WASM_RUNNER = path.join(ASSETS_DIR, 'ruff', 'check.mjs');
 
+/**
+ * V8 flags of the runner. Baseline (Liftoff) code only: optimising ruff's 10 MB module took 10–18 s
+ * in the sandbox on a loaded 2-core machine, while the Liftoff code lints a 17,600-line package in
+ * about 1 s all told (bench/lint-python.ts).
+ */
+export const RUFF_WASM_NODE_FLAGS = ['--liftoff-only'];
+
 /** The npm package of the build. */
 export const RUFF_WASM_PACKAGE = '@astral-sh/ruff-wasm-nodejs';
 
@@ -92,7 +99,7 @@ export async function runRuffWasm(ctx: GateContext, plan: LintPlan): Promise<{ f
   const resultFile = path.join(out, 'ruff-result.json');
   const job = wasmJob(plan);
   await writeFile(jobFile, JSON.stringify(job));
-  const result = await runTool(ctx, [process.execPath, RUFF_WASM_RUNNER, APP_NODE_MODULES, jobFile, resultFile], { what: 'ruff' });
+  const result = await runTool(ctx, [process.execPath, ...RUFF_WASM_NODE_FLAGS, RUFF_WASM_RUNNER, APP_NODE_MODULES, jobFile, resultFile], { what: 'ruff' });
   let parsed: WasmResult;
   try {
     if (result.exitCode !== 0) throw new Error(`exit code ${String(result.exitCode)}`);
