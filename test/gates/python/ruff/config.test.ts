@@ -102,6 +102,14 @@ describe('resolveRuffConfig', () => {
     expect([ignored('src/core.py'), ignored('src/util.py'), ignored('a/b/__init__.py')]).toEqual([[], ['B006'], ['B006', 'F401']]);
   });
 
+  it('hands the modules of the src folders to isort as first-party, as ruff finds them on disk', async () => {
+    const defaults = await resolve({ 'pyproject.toml': '[tool.ruff.lint.isort]\nknown-first-party = ["extra"]\n', 'src/pkg/__init__.py': '', 'tool.py': '', 'stub.pyi': '', '.hidden/x.py': '', 'my-app/a.py': '' });
+    expect(defaults.config.settings.lint).toMatchObject({ isort: { 'known-first-party': ['extra', 'pkg', 'src', 'stub', 'tool'] } });
+    const own = await resolve({ 'ruff.toml': 'src = ["lib", "../outside"]\n', 'lib/core/__init__.py': '', 'src/other/__init__.py': '' });
+    expect(own.config.settings.lint).toMatchObject({ isort: { 'known-first-party': ['core'] } });
+    expect(own.config.settings).not.toHaveProperty('src');
+  });
+
   it('infers target-version from requires-python next to the config file when none is set', async () => {
     expect((await resolve({ 'ruff.toml': '', 'pyproject.toml': '[project]\nrequires-python = ">=3.10"\n' })).config.settings['target-version']).toBe('py310');
     expect((await resolve({ 'pyproject.toml': '[project]\nrequires-python = ">=3.10"\n[tool.ruff]\ntarget-version = "py312"\n' })).config.settings['target-version']).toBe('py312');
