@@ -40,14 +40,21 @@ export interface WasmJob {
   files: { path: string; workspace: number }[];
 }
 
-/** One diagnostic as the runner writes it. */
-interface WasmDiagnostic {
+/** One diagnostic as the runner writes it (1-based rows, columns in characters). */
+export interface WasmDiagnostic {
+  /** File, relative to the checkout. */
   path: string;
+  /** ruff's code (`F401`), or `invalid-syntax`. */
   code: string;
+  /** ruff's message. */
   message: string;
+  /** Start line. */
   row: number;
+  /** Start column. */
   column: number;
+  /** End line. */
   endRow: number;
+  /** End column. */
   endColumn: number;
 }
 
