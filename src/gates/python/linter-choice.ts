@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { pathExists } from '../../workspace/files.js';
 import { readTextInside } from '../../workspace/read-inside.js';
-import { findRuffConfig } from './ruff/config.js';
+import { findRuffConfig } from './ruff/layers.js';
 
 /** Whether the repository at `dir` has a flake8 configuration flake8 would read from its root. */
 export async function configuresFlake8(dir: string): Promise<boolean> {

@@ -9,7 +9,9 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SKIPPED_ROOT_ENTRIES } from '../lint-targets.js';
-import { entryApplies, findRuffConfig, matchesPath, resolveRuffConfig, type ResolvedRuffConfig } from './config.js';
+import { resolveRuffConfig, type ResolvedRuffConfig } from './config.js';
+import { findRuffConfig } from './layers.js';
+import { entryApplies, matchesPath } from './patterns.js';
 
 /** Folders deeper than this are not walked (a link farm or a generated tree, not sources). */
 export const MAX_WALK_DEPTH = 64;

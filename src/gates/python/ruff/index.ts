@@ -11,10 +11,11 @@ import type { Config } from '../../../config/schema.js';
 import type { GateContext, LintMeasurement, Toolchain } from '../../types.js';
 import { isPythonRepo } from '../detect.js';
 import { pythonLinter } from '../linter-choice.js';
-import { describeConfig, findRuffConfig } from './config.js';
+import { describeConfig } from './config.js';
+import { findRuffConfig } from './layers.js';
 import { planLint } from './files.js';
 import { installedRuff, runNativeRuff } from './native.js';
-import { RUFF_WASM_PACKAGE, runRuffWasm } from './wasm.js';
+import { RUFF_WASM_PACKAGE, runRuffWasm, wasmPackageVersion } from './wasm.js';
 
 /** Options of {@link createRuffToolchain}. */
 export interface RuffOptions {
@@ -45,11 +46,9 @@ export function createRuffToolchain(options: RuffOptions = {}): Toolchain<'lint'
         return { findings, filesChecked, notes: [`ruff ${version} (the repository's own, installed in .venv) read its configuration from ${source}.`] };
       }
       const plan = await planLint(ctx.dir, path.join(ctx.dir, configFile));
-      const { findings, version } = plan.files.length > 0 ? await runRuffWasm(ctx, plan) : { findings: [], version: '' };
+      const { findings, version } = plan.files.length > 0 ? await runRuffWasm(ctx, plan) : { findings: [], version: await wasmPackageVersion() };
       const configs = plan.configs.map(describeConfig);
-      const notes = [
-        `ruff ${version || 'WebAssembly build'} (WebAssembly build, ${RUFF_WASM_PACKAGE}) with the configuration of ${configs.join('; in subfolders ')}.`,
-      ];
+      const notes = [`ruff ${version} (WebAssembly build, ${RUFF_WASM_PACKAGE}) with the configuration of ${configs.join('; in subfolders ')}.`];
       if (plan.otherFiles.length > 0) {
         notes.push(`Not linted: ${String(plan.otherFiles.length)} stub or notebook file(s) (${plan.otherFiles.slice(0, 3).join(', ')}${plan.otherFiles.length > 3 ? ', …' : ''}); the WebAssembly build lints .py sources only.`);
       }

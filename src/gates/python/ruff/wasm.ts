@@ -6,7 +6,7 @@
  * name the build gives every source (`<filename>`), so ruff resolves the selectors itself.
  * @module
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_NODE_MODULES, ASSETS_DIR } from '../../../paths.js';
 import { combinedOutput, runTool } from '../../exec.js';
@@ -31,6 +31,13 @@ export const RUFF_WASM_PACKAGE = '@astral-sh/ruff-wasm-nodejs';
 
 /** The path the WebAssembly build lints every source under (it is given no path of its own). */
 export const WASM_SOURCE_NAME = '<filename>';
+
+/** The version of the bundled build, from its package (what the runner reports when it runs). */
+export async function wasmPackageVersion(): Promise<string> {
+  const manifest = path.join(APP_NODE_MODULES, ...RUFF_WASM_PACKAGE.split('/'), 'package.json');
+  const { version } = JSON.parse(await readFile(manifest, 'utf8')) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unknown version';
+}
 
 /** What the runner handed to ruff: settings objects and the files each one lints. */
 export interface WasmJob {

@@ -2,14 +2,10 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  describeConfig,
-  entryApplies,
-  findRuffConfig,
-  matchesPath,
-  resolveRuffConfig,
-  targetFromRequiresPython,
-} from '../../../../src/gates/python/ruff/config.js';
+import { describeConfig, resolveRuffConfig } from '../../../../src/gates/python/ruff/config.js';
+import { findRuffConfig } from '../../../../src/gates/python/ruff/layers.js';
+import { entryApplies, matchesPath } from '../../../../src/gates/python/ruff/patterns.js';
+import { targetFromRequiresPython } from '../../../../src/gates/python/ruff/requires-python.js';
 import { configuresFlake8, pythonLinter } from '../../../../src/gates/python/linter-choice.js';
 import { ToolError } from '../../../../src/gates/types.js';
 
@@ -72,6 +68,11 @@ describe('resolveRuffConfig', () => {
       lint: { select: ['F'], 'extend-select': [], ignore: ['E501'], isort: { 'force-single-line': true, 'known-first-party': ['app'] } },
     });
     expect(config.perFileIgnores.map((e) => [e.matcher.pattern, e.value])).toEqual([['a.py', ['F401']]]);
+  });
+
+  it('takes the lint table\'s per-file-ignores whole over the deprecated top-level ones', async () => {
+    const { config } = await resolve({ 'ruff.toml': '[per-file-ignores]\n"a.py" = ["E"]\n[lint.per-file-ignores]\n"b.py" = ["F"]\n' });
+    expect(config.perFileIgnores.map((e) => e.matcher.pattern)).toEqual(['b.py']);
   });
 
   it('merges an extend chain: the extending file wins, extend-exclude and extend-per-file-ignores add up, paths stay relative to their file', async () => {

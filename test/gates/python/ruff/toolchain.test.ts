@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRuffToolchain, ruffToolchain } from '../../../../src/gates/python/ruff/index.js';
 import { createFlake8Toolchain } from '../../../../src/gates/python/flake8.js';
@@ -107,6 +107,12 @@ describe('ruff toolchain (WebAssembly build, real sandbox)', () => {
     const result = judgeLint(m, ws.ctx.config, new Map([['src/calc/ops.py', new Set([19, 20])]]));
     expect(result.metrics).toMatchObject({ errors_in_diff: 1, errors: m.findings.length });
     expect(result.summary).toContain('ruff ');
+  });
+
+  it('says which ruff would have run when there is no Python file to lint', async () => {
+    const m = await measure('py-ruff-select', (dir) => rm(path.join(dir, 'src'), { recursive: true }));
+    expect(m).toMatchObject({ findings: [], filesChecked: 0 });
+    expect(m.notes?.[0]).toContain(`ruff ${wasmVersion()} (WebAssembly build`);
   });
 
   it('fails with the file named when ruff rejects the configuration', async () => {
