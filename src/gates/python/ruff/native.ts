@@ -56,7 +56,9 @@ export async function runNativeRuff(ctx: GateContext, program: string): Promise<
   const versionRun = await runTool(ctx, [program, '--version'], { what: 'ruff' });
   const version = /(\d+\.\d+\.\d+\S*)/.exec(versionRun.stdout)?.[1] ?? 'unknown version';
   const files = await runTool(ctx, [program, 'check', '--show-files', ...common], { what: 'ruff' });
-  const check = await runTool(ctx, [program, 'check', '--output-format=json', '--exit-zero', ...common], { what: 'ruff' });
+  // `--no-fix`: a configuration with `fix = true` (click has one) would otherwise rewrite the checkout
+  // and report only what it could not fix.
+  const check = await runTool(ctx, [program, 'check', '--output-format=json', '--exit-zero', '--no-fix', ...common], { what: 'ruff' });
   for (const run of [files, check]) {
     if (run.exitCode !== 0) {
       throw new ToolError(`ruff ${version} (${program}) failed (exit code ${String(run.exitCode)}): check the repository's ruff configuration.`, {

@@ -161,7 +161,7 @@ describe('ruff toolchain (the repository\'s own ruff)', () => {
       expect(m.filesChecked).toBe(2);
       expect(m.notes).toEqual(["ruff 0.4.2 (the repository's own, installed in .venv) read its configuration from pyproject.toml [tool.ruff]."]);
       const args = await readFile(path.join(ws.ctx.dir, 'ruff-args'), 'utf8');
-      expect(args).toContain('check --output-format=json --exit-zero --no-cache --force-exclude -- src\n');
+      expect(args).toContain('check --output-format=json --exit-zero --no-fix --no-cache --force-exclude -- src\n');
       expect(args).not.toContain('.venv');
       // The WebAssembly build is used when asked, whatever the install brought.
       expect((await createRuffToolchain({ wasmOnly: true }).measure(ws.ctx)).notes?.[0]).toContain('WebAssembly');
