@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRuffToolchain, ruffToolchain } from '../../../../src/gates/python/ruff/index.js';
 import { createFlake8Toolchain } from '../../../../src/gates/python/flake8.js';
+import { ConfigSchema, defaultConfig } from '../../../../src/config/schema.js';
 import { judgeLint } from '../../../../src/gates/lint.js';
 import { runGates } from '../../../../src/gates/run.js';
 import { TOOLCHAINS } from '../../../../src/gates/toolchains.js';
@@ -25,7 +26,7 @@ const fixture = (name: string) => path.join(REPOS_DIR, name);
 describe('ruff toolchain (WebAssembly build, real sandbox)', () => {
   it('is chosen over flake8 for a repository configured for ruff', async () => {
     const flake8 = createFlake8Toolchain();
-    const config = (await fixtureWorkspace('py-pass')).ctx.config;
+    const config = defaultConfig();
     expect(await ruffToolchain.detect(fixture('py-ruff-select'), config)).toBe(true);
     expect(await flake8.detect(fixture('py-ruff-select'), config)).toBe(false);
     expect(await ruffToolchain.detect(fixture('py-pep8'), config)).toBe(false);
@@ -102,9 +103,8 @@ describe('ruff toolchain (WebAssembly build, real sandbox)', () => {
 
   it('counts only findings on changed lines with lint.scope: changed', async () => {
     const m = await measure('py-ruff-select');
-    const ws = await fixtureWorkspace('py-ruff-select', { lint: { scope: 'changed' } });
-    await ws.cleanup();
-    const result = judgeLint(m, ws.ctx.config, new Map([['src/calc/ops.py', new Set([19, 20])]]));
+    const config = ConfigSchema.parse({ lint: { scope: 'changed' } });
+    const result = judgeLint(m, config, new Map([['src/calc/ops.py', new Set([19, 20])]]));
     expect(result.metrics).toMatchObject({ errors_in_diff: 1, errors: m.findings.length });
     expect(result.summary).toContain('ruff ');
   });
