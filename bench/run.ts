@@ -14,6 +14,7 @@ const BENCHES: Record<string, string> = {
   deploy: './deploy.js',
   'webhook-ack': './webhook-ack.js',
   'pipeline-deploy': './pipeline-deploy.js',
+  'lint-python': './lint-python.js',
 };
 
 const wanted = process.argv.slice(2);

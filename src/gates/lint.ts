@@ -60,7 +60,7 @@ export function judgeLint(measurement: LintMeasurement, config: Config, changedL
     metrics.warnings_in_diff = counted.warnings;
   }
   const where = diffOnly ? ' on changed lines' : '';
-  const summary = [`Checked ${plural(measurement.filesChecked, 'file')}.`];
+  const summary = [...(measurement.notes ?? []), `Checked ${plural(measurement.filesChecked, 'file')}.`];
   summary.push(`${plural(counted.errors, 'error')}${where} (at most ${String(maxErrors)} allowed).`);
   summary.push(`${plural(counted.warnings, 'warning')}${where} (at most ${String(maxWarnings)} allowed).`);
   if (diffOnly) summary.push(`In all files: ${plural(all.errors, 'error')}, ${plural(all.warnings, 'warning')}; only changed lines count.`);

@@ -6,10 +6,13 @@
 import type { CoverageMeasurement, DocsMeasurement, GateName, LintMeasurement, MeasurementByGate } from './types.js';
 
 function mergeLint(parts: LintMeasurement[]): LintMeasurement {
-  return {
+  const merged: LintMeasurement = {
     findings: parts.flatMap((p) => p.findings),
     filesChecked: parts.reduce((n, p) => n + p.filesChecked, 0),
   };
+  const notes = parts.flatMap((p) => p.notes ?? []);
+  if (notes.length > 0) merged.notes = notes;
+  return merged;
 }
 
 function mergeCoverage(parts: CoverageMeasurement[]): CoverageMeasurement {

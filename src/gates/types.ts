@@ -172,6 +172,8 @@ export interface LintMeasurement {
   findings: Finding[];
   /** Files the linter looked at. */
   filesChecked: number;
+  /** Sentences for the summary about how the linter ran (which version, which configuration). */
+  notes?: string[];
 }
 
 /** What a coverage toolchain measured. */

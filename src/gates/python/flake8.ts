@@ -2,18 +2,19 @@
  * PEP 8 lint with flake8 (pycodestyle + pyflakes + mccabe). flake8 is run from the repository root so it
  * reads the repository's own `[flake8]` section (`setup.cfg`, `tox.ini`, `.flake8`) by itself: its
  * `max-line-length`, `ignore`/`extend-ignore`, `select` and `exclude` apply unchanged. A repository
- * without one that formats with black or ruff gets their line length and black's documented flake8
- * settings instead of flake8's 79 columns (`formatter-settings.ts`).
+ * without one that formats with black gets black's line length and documented flake8 settings instead
+ * of flake8's 79 columns (`black-settings.ts`). A repository configured for ruff is not flake8's: the
+ * ruff toolchain lints it (`linter-choice.ts`).
  * @module
  */
-import { readdir } from 'node:fs/promises';
 import type { Config } from '../../config/schema.js';
 import { ToolError, type Finding, type FindingLevel, type GateContext, type LintMeasurement, type Toolchain } from '../types.js';
 import { isPythonRepo } from './detect.js';
-import { combinedOutput, REPORT_DIR_NAME, runTool } from '../exec.js';
+import { combinedOutput, runTool } from '../exec.js';
 import { requireProgram } from './run.js';
-import { formatterSettings } from './formatter-settings.js';
-import { withoutRuffExceptions } from './ruff-exceptions.js';
+import { blackSettings } from './black-settings.js';
+import { lintTargets } from './lint-targets.js';
+import { pythonLinter } from './linter-choice.js';
 
 /** One finding per line, colon-separated; the path comes first so a greedy match keeps colons in paths. */
 export const FLAKE8_FORMAT = '%(path)s:%(row)d:%(col)d:%(code)s:%(text)s';
@@ -23,28 +24,6 @@ const FILES_LINE = /^(\d+)\s+total files processed/m;
 
 /** flake8's exit code when it ran and reported findings (0: none; anything else: it failed). */
 export const FLAKE8_FINDINGS_EXIT = 1;
-
-/**
- * Root entries never linted: the virtual environment the Python install creates in the checkout, the
- * npm dependencies a JS+Python repository gets there (node-gyp ships Python), the usual names of a
- * committed virtual environment, `build/` (where `pip install .` of a setup.py project copies the sources
- * to: every finding twice), and the engine's report folder. They are left out of the paths given to flake8 rather than passed as
- * `--extend-exclude`, which would replace the repository's own `extend-exclude` instead of adding to it.
- */
-export const SKIPPED_ROOT_ENTRIES: ReadonlySet<string> = new Set(['.venv', 'venv', 'node_modules', 'build', REPORT_DIR_NAME, '.git']);
-
-/**
- * What flake8 is pointed at: the root's folders and `.py` files, as `flake8 .` would walk them, minus
- * {@link SKIPPED_ROOT_ENTRIES}. flake8 still applies the repository's excludes to each of them.
- */
-export async function lintTargets(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((entry) => !SKIPPED_ROOT_ENTRIES.has(entry.name))
-    .filter((entry) => entry.isDirectory() || (entry.isFile() && entry.name.endsWith('.py')))
-    .map((entry) => entry.name)
-    .sort();
-}
 
 /**
  * Level of a flake8 code: pyflakes (F), pycodestyle errors (E) and mccabe complexity (C9) are errors;
@@ -86,18 +65,17 @@ export function createFlake8Toolchain(options: Flake8Options = {}): Toolchain<'l
     id: 'flake8',
     gate: 'lint',
     language: 'python',
-    detect: (dir: string, config: Config) => isPythonRepo(dir, config),
+    detect: async (dir: string, config: Config) => (await isPythonRepo(dir, config)) && (await pythonLinter(dir)) === 'flake8',
     async measure(ctx: GateContext): Promise<LintMeasurement> {
       const executable = await requireProgram(program, 'flake8', 'flake8');
       const targets = await lintTargets(ctx.dir);
       if (targets.length === 0) return { findings: [], filesChecked: 0 };
-      const formatter = await formatterSettings(ctx.dir);
-      const argv = [executable, `--format=${FLAKE8_FORMAT}`, '--benchmark', ...(formatter?.args ?? []), '--', ...targets];
+      const black = await blackSettings(ctx.dir);
+      const argv = [executable, `--format=${FLAKE8_FORMAT}`, '--benchmark', ...(black?.args ?? []), '--', ...targets];
       const result = await runTool(ctx, argv, { what: 'flake8' });
-      const reported = parseFlake8(result.stdout);
-      const findings = formatter?.formatter === 'ruff' ? await withoutRuffExceptions(reported, ctx.dir, formatter.lineLength) : reported;
+      const findings = parseFlake8(result.stdout);
       const crashed =
-        result.exitCode !== 0 && (result.exitCode !== FLAKE8_FINDINGS_EXIT || reported.length === 0);
+        result.exitCode !== 0 && (result.exitCode !== FLAKE8_FINDINGS_EXIT || findings.length === 0);
       if (crashed) {
         throw new ToolError(
           `flake8 failed (exit code ${String(result.exitCode)}) without reporting findings: check the repository's [flake8] configuration.`,

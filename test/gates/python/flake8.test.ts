@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { createFlake8Toolchain, flake8Level, lintTargets, parseFlake8 } from '../../../src/gates/python/flake8.js';
+import { createFlake8Toolchain, flake8Level, parseFlake8 } from '../../../src/gates/python/flake8.js';
+import { lintTargets } from '../../../src/gates/python/lint-targets.js';
 import { ToolError } from '../../../src/gates/types.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { fixtureWorkspace, REPOS_DIR } from './fixture.js';
@@ -30,43 +31,9 @@ describe('flake8 output parsing', () => {
 });
 
 describe('flake8 toolchain', () => {
-  it('in a repository configured for ruff, drops what ruff accepts: redundant-alias re-exports and pragma-only long lines', async () => {
-    const ws = await fixtureWorkspace('py-black');
-    try {
-      await writeFile(path.join(ws.ctx.dir, 'pyproject.toml'), '[project]\nname = "x"\n\n[tool.ruff]\nline-length = 40\n');
-      const pragma = `x = compute("a", "b", "c")${' '.repeat(1)}  # type: ignore[arg-type]`;
-      const longCode = `y = compute("aaaaaaaaaa", "bbbbbbbbbb", "c")  # type: ignore`;
-      const source = [
-        'from os import path as path',
-        'from os import sep',
-        'from os.path import (',
-        '    join as join,',
-        ')',
-        'from os.path import (',
-        '    basename,',
-        ')',
-        '',
-        '',
-        'def compute(*args):',
-        '    return args',
-        '',
-        '',
-        pragma,
-        longCode,
-        '# https://example.com/a/very/long/address/that/goes/on/and/on',
-        '',
-      ].join('\n');
-      await writeFile(path.join(ws.ctx.dir, 'reexports.py'), source);
-      const { findings } = await flake8.measure(ws.ctx);
-      const mine = findings.filter((f) => f.path === 'reexports.py').map((f) => `${String(f.line)}:${f.rule ?? ''}`);
-      expect(mine).toEqual(['2:F401', '6:F401', '16:E501']);
-    } finally {
-      await ws.cleanup();
-    }
-  });
-
-  it('detects Python repositories only', async () => {
+  it('detects Python repositories only, and leaves those configured for ruff alone', async () => {
     expect(await flake8.detect(path.join(REPOS_DIR, 'py-pep8'), defaultConfig())).toBe(true);
+    expect(await flake8.detect(path.join(REPOS_DIR, 'py-ruff-select'), defaultConfig())).toBe(false);
   });
 
   it('honours the repository [flake8] config: max-line-length, extend-ignore and extend-exclude', async () => {

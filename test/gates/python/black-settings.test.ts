@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { formatterSettings } from '../../../src/gates/python/formatter-settings.js';
+import { blackSettings } from '../../../src/gates/python/black-settings.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -14,19 +14,17 @@ async function repo(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-describe('flake8 settings from the repository formatter', () => {
+describe('flake8 settings from black', () => {
   it('follows black: its line length, or 88 when it sets none, with black\'s flake8 ignores', async () => {
-    expect(await formatterSettings(await repo({ 'pyproject.toml': '[tool.black]\nline-length = 100\n' }))).toEqual({
-      formatter: 'black',
+    expect(await blackSettings(await repo({ 'pyproject.toml': '[tool.black]\nline-length = 100\n' }))).toEqual({
       lineLength: 100,
       args: ['--max-line-length=100', '--extend-ignore=E203,E701'],
     });
-    expect((await formatterSettings(await repo({ 'pyproject.toml': '[tool.black]\ntarget-version = ["py311"]\n' })))?.lineLength).toBe(88);
+    expect((await blackSettings(await repo({ 'pyproject.toml': '[tool.black]\ntarget-version = ["py311"]\n' })))?.lineLength).toBe(88);
   });
 
-  it('follows ruff when black is not configured', async () => {
-    const settings = await formatterSettings(await repo({ 'pyproject.toml': '[tool.ruff]\nline-length = 120\n[tool.ruff.lint]\nselect = ["E"]\n' }));
-    expect(settings).toMatchObject({ formatter: 'ruff', lineLength: 120 });
+  it('leaves a ruff configuration to ruff: its line length is not flake8\'s business', async () => {
+    expect(await blackSettings(await repo({ 'pyproject.toml': '[tool.ruff]\nline-length = 120\n' }))).toBeUndefined();
   });
 
   it.each([
@@ -37,6 +35,6 @@ describe('flake8 settings from the repository formatter', () => {
     ['no pyproject.toml', { 'setup.py': 'from setuptools import setup\n' }],
     ['a pyproject.toml that is not TOML', { 'pyproject.toml': '[tool.black\nline-length = = 3\n' }],
   ])('leaves flake8 to its own settings with %s', async (_what, files) => {
-    expect(await formatterSettings(await repo(files))).toBeUndefined();
+    expect(await blackSettings(await repo(files))).toBeUndefined();
   });
 });
