@@ -26,7 +26,7 @@ const deployVariable = (fallback: string, what: string) =>
     .default(fallback)
     .describe(what);
 
-/** `lint:` — ESLint for JS/TS, flake8 (PEP 8) for Python. */
+/** `lint:` — ESLint for JS/TS; ruff (when configured) or flake8 (PEP 8) for Python. */
 export const LintSchema = z
   .strictObject({
     /** Run the lint gate. */
@@ -43,7 +43,7 @@ export const LintSchema = z
         'On pull requests, which findings count towards the thresholds: `all`, or only those on `changed` lines. Findings outside the diff are still reported.',
       ),
   })
-  .describe('The lint gate: ESLint for JavaScript/TypeScript, flake8 (PEP 8) for Python.');
+  .describe('The lint gate: ESLint for JavaScript/TypeScript; for Python, ruff with its own configuration when the repository configures ruff, else flake8 (PEP 8).');
 
 /** `coverage:` — the repository's tests, run with coverage. */
 export const CoverageSchema = z
@@ -185,7 +185,7 @@ export const ConfigSchema = z
       .literal(['auto', 'javascript', 'python', 'both'])
       .default('auto')
       .describe('Toolchains to run: detected from the files (`auto`), or forced.'),
-    /** The lint gate: ESLint for JavaScript/TypeScript, flake8 (PEP 8) for Python. */
+    /** The lint gate: ESLint for JavaScript/TypeScript; for Python, ruff with its own configuration when the repository configures ruff, else flake8 (PEP 8). */
     lint: LintSchema.prefault({}),
     /** The coverage gate: the repository's own tests under c8, Jest's V8 coverage, or coverage.py. */
     coverage: CoverageSchema.prefault({}),

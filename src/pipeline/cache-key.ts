@@ -11,7 +11,7 @@ import type { Config } from '../config/schema.js';
 import { APP_NODE_MODULES, APP_ROOT } from '../paths.js';
 
 /** Packages whose versions change results: the app itself and the bundled tools. */
-export const VERSIONED_PACKAGES = ['eslint', 'c8', 'typedoc', 'typescript'] as const;
+export const VERSIONED_PACKAGES = ['eslint', 'c8', 'typedoc', 'typescript', '@astral-sh/ruff-wasm-nodejs'] as const;
 
 async function versionOf(file: string): Promise<string> {
   try {
