@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS } from '../sandbox/index.js';
 import type { Sandbox, SandboxLimits, SandboxMount } from '../sandbox/types.js';
 import type { DependencyCache } from './cache.js';
 import { pathExists } from './files.js';
+import { hostRegistry, planJsInstall, type JsInstallPlan } from './js-install-plan.js';
 import { installCommand, packageManagerNeeded, writeLauncher, type PackageManagerNeed } from './package-manager.js';
 import { readTextInside } from './read-inside.js';
 
@@ -22,9 +23,6 @@ import { readTextInside } from './read-inside.js';
  * create `node_modules/.cache/ava`.
  */
 export const NODE_MODULES_SCRATCH: readonly string[] = ['.cache', '.vite', '.vitest'];
-
-/** npm's lockfiles, in the order npm itself prefers them. */
-const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
 
 /** Root lifecycle scripts `npm ci`/`npm install` run: their output can depend on any file of the checkout. */
 const ROOT_INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
@@ -76,8 +74,8 @@ export interface InstallResult {
   ok: boolean;
   /** Whether the dependencies came from the cache. */
   cached: boolean;
-  /** `npm`, or `none` when the repository declares no dependencies. */
-  tool: 'npm' | 'none';
+  /** The package manager that installed the dependencies (`js-install-plan.ts`), or `none` when the repository declares none. */
+  tool: JsInstallPlan['tool'] | 'none';
   /** Mounts to pass to every later command (the cached `node_modules`, read-only). */
   mounts: SandboxMount[];
   /** The install's output (capped) and, on failure, why it was stopped. */
@@ -100,9 +98,10 @@ async function readOptional(dir: string, file: string): Promise<string | undefin
 }
 
 /** Whether the installed tree is a function of the key alone (else a pull request could poison the cache). */
-function cacheable(pkg: PackageJson): boolean {
+async function cacheable(dir: string, pkg: PackageJson): Promise<boolean> {
   if (ROOT_INSTALL_SCRIPTS.some((name) => pkg.scripts?.[name] !== undefined)) return false;
-  if (pkg.workspaces !== undefined) return false;
+  // A workspace installs node_modules in every package, not only the root one the cache keeps.
+  if (pkg.workspaces !== undefined || (await pathExists(path.join(dir, 'pnpm-workspace.yaml')))) return false;
   const specs = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].flatMap((deps) => Object.values(deps ?? {}));
   return !specs.some((spec) => LOCAL_SPEC.test(spec));
 }
@@ -119,39 +118,32 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `package.json is not valid JSON: ${(error as Error).message}` });
   }
   const declared = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].some((deps) => Object.keys(deps ?? {}).length > 0);
-  const manager = manifest === undefined ? undefined : await packageManagerNeeded(options.dir, pkg);
-  const need = manager !== undefined && 'name' in manager ? manager : undefined;
+  const need = manifest === undefined ? undefined : await packageManagerNeeded(options.dir, pkg);
   // A configured install command runs even without declared dependencies (it may build or fetch them),
   // and so does one for a package manager the scripts call.
   if (options.command === undefined && need === undefined && (manifest === undefined || !declared)) {
     return done({ ok: true, cached: false, tool: 'none', mounts: [], output: '' });
   }
 
-  let lockfile: string | undefined;
-  let lock: string | undefined;
-  for (const name of LOCKFILES) {
-    lock = await readOptional(options.dir, path.join(options.dir, name));
-    if (lock !== undefined) {
-      lockfile = name;
-      break;
-    }
-  }
-  const command = options.command ?? (lockfile ? `npm ci ${NPM_FLAGS}` : `npm install ${NPM_FLAGS}`);
-  const key = options.cache.key(['npm', lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command, need === undefined ? '-' : `${need.pkg}@${need.version}`]);
+  const planned = await planJsInstall(options.dir, need, await hostRegistry(), NPM_FLAGS);
+  // A configured command runs as it is; the package manager the scripts call is provided after it.
+  const plan: JsInstallPlan = options.command === undefined ? planned : { ...planned, tool: 'npm', command: options.command, script: options.command, env: {}, managerFirst: false };
+  const { tool, lockfile, lock, command } = plan;
+  const key = options.cache.key([tool, lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command, need === undefined ? '-' : `${need.pkg}@${need.version}`]);
   const nodeModules = path.join(options.dir, 'node_modules');
   const mountOf = async (source: string): Promise<SandboxMount[]> => {
     // Their mount points must exist in the read-only tree; empty folders change nothing else in it.
     await Promise.all(NODE_MODULES_SCRATCH.map((dir) => mkdir(path.join(source, dir), { recursive: true })));
     return [{ source, target: nodeModules, readOnly: true, scratch: NODE_MODULES_SCRATCH }];
   };
-  const useCache = cacheable(pkg);
+  const useCache = await cacheable(options.dir, pkg);
 
   if (useCache && (await options.cache.has(key))) {
     options.log?.info({ key }, 'dependency cache hit');
     const source = options.cache.path(key);
     // Without a sandbox there are no mounts: the unsafe mode gets a copy instead.
     if (options.sandbox.kind === 'none') await cp(source, nodeModules, { recursive: true, verbatimSymlinks: true });
-    return done({ ok: true, cached: true, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : await mountOf(source), output: '' });
+    return done({ ok: true, cached: true, tool, mounts: options.sandbox.kind === 'none' ? [] : await mountOf(source), output: '' });
   }
 
   options.log?.info({ key, command, cacheable: useCache }, 'installing dependencies');
@@ -161,13 +153,20 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
       cwd: options.dir,
       workspace: options.dir,
       network: true,
-      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development', ...trustEnvironment() },
+      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development', ...plan.env, ...trustEnvironment() },
       signal: options.signal,
       limits: options.limits,
     });
-  let result = await install(command);
-  let output = `${result.stdout}${result.stderr}`;
-  if (result.exitCode !== 0 && options.command === undefined && lockfile === undefined && ERESOLVE.test(output)) {
+  let output = '';
+  if (need !== undefined && plan.managerFirst) {
+    // pnpm or Yarn installs the dependencies: it is fetched first, from the npm registry, with npm.
+    const provided = await fetchPackageManager(need, install);
+    output += provided.output;
+    if (!provided.ok) return done({ ok: false, cached: false, tool, mounts: [], output });
+  }
+  let result = await install(plan.script);
+  output += `${result.stdout}${result.stderr}`;
+  if (result.exitCode !== 0 && tool === 'npm' && options.command === undefined && lockfile === undefined && ERESOLVE.test(output)) {
     // Without an npm lockfile (pnpm or yarn repositories) npm resolves peers more strictly than the
     // repository's own package manager did: accept the peer conflicts as those managers do.
     const lenient = `${command} ${LEGACY_PEER_DEPS}`;
@@ -177,39 +176,38 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   }
   if (result.exitCode !== 0) {
     const why = describeSandboxFailure(result, { ...DEFAULT_LIMITS, ...options.limits }) ?? '';
-    return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });
-  }
-  if (manager !== undefined && 'unsupported' in manager) {
-    options.log?.warn({ packageManager: manager.unsupported }, 'package manager not provided');
-    output += `\nquality-gates: package.json asks for ${manager.unsupported}; ${manager.advice}.\n`;
+    return done({ ok: false, cached: false, tool, mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });
   }
   if (need !== undefined) {
-    const provided = await providePackageManager(options.dir, need, install);
-    output += provided.output;
-    if (!provided.ok) return done({ ok: false, cached: false, tool: 'npm', mounts: [], output });
+    // After the dependencies: a package manager may prune a launcher it did not write.
+    const provided = plan.managerFirst ? { ok: true, output: '' } : await fetchPackageManager(need, install);
+    const launched = provided.ok ? await launchPackageManager(options.dir, need) : provided;
+    output += provided.output + (provided.ok ? launched.output : '');
+    if (!launched.ok) return done({ ok: false, cached: false, tool, mounts: [], output });
   }
-  if (!useCache || !(await pathExists(nodeModules))) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
+  if (!useCache || !(await pathExists(nodeModules))) return done({ ok: true, cached: false, tool, mounts: [], output });
   try {
     const entry = await options.cache.commit(key, nodeModules);
-    return done({ ok: true, cached: false, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : await mountOf(entry), output });
+    return done({ ok: true, cached: false, tool, mounts: options.sandbox.kind === 'none' ? [] : await mountOf(entry), output });
   } catch (error) {
     // The checkout still has its own node_modules: only later runs lose the cache.
     options.log?.warn({ key, err: error }, 'could not store dependencies in the cache');
-    return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
+    return done({ ok: true, cached: false, tool, mounts: [], output });
   }
 }
 
-/** Installs the package manager the scripts call and its launcher (see `package-manager.ts`). */
-async function providePackageManager(
-  dir: string,
-  need: PackageManagerNeed,
-  install: (argv: string) => ReturnType<Sandbox['run']>,
-): Promise<{ ok: boolean; output: string }> {
+/** Installs the package manager with npm into `node_modules/.quality-gates-pm` (see `package-manager.ts`). */
+async function fetchPackageManager(need: PackageManagerNeed, install: (argv: string) => ReturnType<Sandbox['run']>): Promise<{ ok: boolean; output: string }> {
   const command = installCommand(need, NPM_FLAGS);
   const result = await install(command);
   if (result.exitCode !== 0) {
     return { ok: false, output: `\nquality-gates could not install ${need.name} (needed because of ${need.reason}): \`${command}\` failed (exit ${String(result.exitCode ?? result.signal)})\n${result.stdout}${result.stderr}` };
   }
+  return { ok: true, output: '' };
+}
+
+/** Writes the launcher of the installed package manager, through which the scripts call it. */
+async function launchPackageManager(dir: string, need: PackageManagerNeed): Promise<{ ok: boolean; output: string }> {
   try {
     await writeLauncher(dir, need);
   } catch (error) {
