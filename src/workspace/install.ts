@@ -129,7 +129,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   // A configured command runs as it is; the package manager the scripts call is provided after it.
   const plan: JsInstallPlan = options.command === undefined ? planned : { ...planned, tool: 'npm', command: options.command, script: options.command, env: {}, managerFirst: false };
   const { tool, lockfile, lock, command } = plan;
-  const key = options.cache.key([tool, lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command, need === undefined ? '-' : `${need.pkg}@${need.version}`]);
+  const key = options.cache.key([tool, lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command, need === undefined ? '-' : `${need.pkg}@${need.version}:${need.release ?? ''}`]);
   const nodeModules = path.join(options.dir, 'node_modules');
   const mountOf = async (source: string): Promise<SandboxMount[]> => {
     // Their mount points must exist in the read-only tree; empty folders change nothing else in it.
@@ -139,7 +139,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   const useCache = await cacheable(options.dir, pkg);
 
   if (useCache && (await options.cache.has(key))) {
-    options.log?.info({ key }, 'dependency cache hit');
+    options.log?.info({ key, tool }, 'dependency cache hit');
     const source = options.cache.path(key);
     // Without a sandbox there are no mounts: the unsafe mode gets a copy instead.
     if (options.sandbox.kind === 'none') await cp(source, nodeModules, { recursive: true, verbatimSymlinks: true });
@@ -180,7 +180,7 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   }
   if (need !== undefined) {
     // After the dependencies: a package manager may prune a launcher it did not write.
-    const provided = plan.managerFirst ? { ok: true, output: '' } : await fetchPackageManager(need, install);
+    const provided = plan.managerFirst || need.release !== undefined ? { ok: true, output: '' } : await fetchPackageManager(need, install);
     const launched = provided.ok ? await launchPackageManager(options.dir, need) : provided;
     output += provided.output + (provided.ok ? launched.output : '');
     if (!launched.ok) return done({ ok: false, cached: false, tool, mounts: [], output });
@@ -213,5 +213,6 @@ async function launchPackageManager(dir: string, need: PackageManagerNeed): Prom
   } catch (error) {
     return { ok: false, output: `\nquality-gates could not set up ${need.name}: ${(error as Error).message}\n` };
   }
-  return { ok: true, output: `\nquality-gates: ${need.pkg}@${need.version} installed for the repository's scripts (${need.reason}).\n` };
+  const what = need.release === undefined ? `${need.pkg}@${need.version} installed` : `the repository's own Yarn (${need.release}) set up`;
+  return { ok: true, output: `\nquality-gates: ${what} for the repository's scripts (${need.reason}).\n` };
 }

@@ -117,7 +117,9 @@ export async function planJsInstall(dir: string, manager: PackageManagerNeed | u
     // The install state goes into node_modules, an absolute path: $PWD is the checkout.
     const env = { ...berryEnvironment('$PWD/node_modules'), YARN_NPM_REGISTRY_SERVER: registry, YARN_ENABLE_PROGRESS_BARS: 'false' };
     const exports = Object.entries(env).map(([key, value]) => `${key}="${value}"; export ${key}`).join('\n');
-    return { tool: 'yarn', ...own, command, script: `${exports}\n${managerScript(command)}`, env: {}, managerFirst: true };
+    // A committed release runs as it is; else the one fetched into node_modules.
+    const run = manager.release === undefined ? managerScript(command) : `node ${shellWord(manager.release)} ${command.replace(/^yarn /, '')}`;
+    return { tool: 'yarn', ...own, command, script: `${exports}\n${run}`, env: {}, managerFirst: manager.release === undefined };
   }
   const command = `yarn install ${frozen ? '--frozen-lockfile ' : ''}--non-interactive --no-progress --registry ${shellWord(registry)}`;
   return { tool: 'yarn', ...own, command, script: managerScript(command), env: { YARN_CACHE_FOLDER: '/tmp/.yarn-cache' }, managerFirst: true };

@@ -31,6 +31,11 @@ export interface PackageManagerNeed {
   reason: string;
   /** Yarn 2 and later (Berry), published as `@yarnpkg/cli-dist`. */
   berry?: boolean;
+  /**
+   * The Yarn release the repository commits (`yarnPath` in `.yarnrc.yml`, relative to the checkout):
+   * Yarn runs that file whatever `yarn` starts it, so it is run directly and nothing is fetched.
+   */
+  release?: string;
 }
 
 /** The npm package of Yarn Berry's command (the `yarn` package is Yarn 1). */
@@ -46,6 +51,16 @@ function berryMajorOf(lockfile: string): string {
 /** Whether a yarn.lock was written by Yarn Berry (YAML with `__metadata`) rather than Yarn 1. */
 export function isBerryLockfile(lockfile: string): boolean {
   return /^__metadata:/m.test(lockfile);
+}
+
+/** The checkout-relative `yarnPath` of `.yarnrc.yml` when that file is in the checkout. */
+async function committedRelease(dir: string): Promise<string | undefined> {
+  const rc = await readTextInside(dir, path.join(dir, '.yarnrc.yml')).catch(() => undefined);
+  const yarnPath = rc === undefined ? undefined : /^yarnPath:\s*["']?([^"'\s#]+)/m.exec(rc)?.[1];
+  if (yarnPath === undefined) return undefined;
+  const release = path.posix.normalize(yarnPath);
+  if (release.startsWith('..') || path.posix.isAbsolute(release)) return undefined;
+  return (await readTextInside(dir, path.join(dir, release)).then(() => true, () => false)) ? release : undefined;
 }
 
 /**
@@ -101,14 +116,14 @@ export async function packageManagerNeeded(dir: string, manifest: ManifestFields
     const version = rest ? `${major ?? ''}${rest}` : `^${major ?? ''}`;
     const reason = 'packageManager in package.json';
     if (name !== 'pnpm' && name !== 'yarn') return undefined;
-    if (name === 'yarn' && Number(major) >= 2) return { name, pkg: BERRY_PACKAGE, version, reason, berry: true };
+    if (name === 'yarn' && Number(major) >= 2) return withRelease(dir, { name, pkg: BERRY_PACKAGE, version, reason, berry: true });
     return { name, pkg: name, version, reason };
   }
   const pnpmLock = await readTextInside(dir, path.join(dir, 'pnpm-lock.yaml')).catch(() => undefined);
   if (pnpmLock !== undefined) return { name: 'pnpm', pkg: 'pnpm', version: `^${pnpmMajorOf(pnpmLock)}`, reason: 'pnpm-lock.yaml' };
   const yarnLock = await readTextInside(dir, path.join(dir, 'yarn.lock')).catch(() => undefined);
   if (yarnLock !== undefined && isBerryLockfile(yarnLock)) {
-    return { name: 'yarn', pkg: BERRY_PACKAGE, version: `^${berryMajorOf(yarnLock)}`, reason: 'yarn.lock (Yarn Berry)', berry: true };
+    return withRelease(dir, { name: 'yarn', pkg: BERRY_PACKAGE, version: `^${berryMajorOf(yarnLock)}`, reason: 'yarn.lock (Yarn Berry)', berry: true });
   }
   if (calls(manifest.scripts, 'pnpm')) return { name: 'pnpm', pkg: 'pnpm', version: '^9', reason: 'a script calls pnpm' };
   if (yarnLock !== undefined) return { name: 'yarn', pkg: 'yarn', version: '^1', reason: 'yarn.lock' };
@@ -116,9 +131,23 @@ export async function packageManagerNeeded(dir: string, manifest: ManifestFields
   return undefined;
 }
 
+async function withRelease(dir: string, need: PackageManagerNeed): Promise<PackageManagerNeed> {
+  const release = await committedRelease(dir);
+  return release === undefined ? need : { ...need, release };
+}
+
 /** The shell command (run in the install sandbox, with network) that installs the package manager. */
 export function installCommand(need: PackageManagerNeed, npmFlags: string): string {
   return `npm install --no-save --no-package-lock ${npmFlags} --prefix node_modules/${PM_DIR} ${need.pkg}@${need.version}`;
+}
+
+/** The installed package's command, relative to `node_modules/.bin`. */
+async function installedBin(dir: string, need: PackageManagerNeed): Promise<string> {
+  const pkgDir = path.join(dir, 'node_modules', PM_DIR, 'node_modules', need.pkg);
+  const pkg = JSON.parse(await readTextInside(dir, path.join(pkgDir, 'package.json'))) as { bin?: string | Record<string, string> };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.[need.name];
+  if (bin === undefined) throw new Error(`${need.pkg} declares no \`${need.name}\` command`);
+  return path.posix.join('..', PM_DIR, 'node_modules', need.pkg, bin);
 }
 
 /** Shell lines exporting {@link berryEnvironment} with `node_modules` found from the launcher's own path. */
@@ -134,11 +163,7 @@ function berryLauncherLines(): string[] {
  * @param need What was installed.
  */
 export async function writeLauncher(dir: string, need: PackageManagerNeed): Promise<void> {
-  const pkgDir = path.join(dir, 'node_modules', PM_DIR, 'node_modules', need.pkg);
-  const pkg = JSON.parse(await readTextInside(dir, path.join(pkgDir, 'package.json'))) as { bin?: string | Record<string, string> };
-  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.[need.name];
-  if (bin === undefined) throw new Error(`${need.pkg} declares no \`${need.name}\` command`);
-  const relative = path.posix.join('..', PM_DIR, 'node_modules', need.pkg, bin);
+  const relative = need.release === undefined ? await installedBin(dir, need) : path.posix.join('..', '..', need.release);
   const binDir = path.join(dir, 'node_modules', '.bin');
   await mkdir(binDir, { recursive: true });
   const launcher = path.join(binDir, need.name);

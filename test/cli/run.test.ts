@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { cliCacheDir, cliWorkspaceRoot, type CliIO } from '../../src/cli/run.js';
@@ -7,6 +9,31 @@ import type { GateResult } from '../../src/gates/types.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'examples', 'invoice-calc');
 const CONFIGS = path.join(ROOT, 'test', 'fixtures', 'configs');
+
+const PNPM_LOCK = `lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+importers:
+
+  .:
+    dependencies:
+      is-number:
+        specifier: 7.0.0
+        version: 7.0.0
+
+packages:
+
+  is-number@7.0.0:
+    resolution: {integrity: sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==}
+    engines: {node: '>=0.12.0'}
+
+snapshots:
+
+  is-number@7.0.0: {}
+`;
 
 function captureIO(env: NodeJS.ProcessEnv = process.env): CliIO & { out: string; err: string } {
   const io = {
@@ -53,6 +80,41 @@ describe('quality-gates run', () => {
     expect(code).toBe(2);
     expect(io.err).toMatch(message);
     expect(io.out).toBe('');
+  });
+
+  it('shows on a terminal what it is doing: copying, each gate with its result, elapsed seconds', async () => {
+    const io = Object.assign(captureIO(), { stderrIsTTY: true });
+    const code = await main(['run', EXAMPLE, '--only', 'lint,coverage'], io);
+    expect(code).toBe(0);
+    const lines = io.err.split('\n').map((line) => line.replace(/^[^]*\r\u001b\[K/, ''));
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ copying .*invoice-calc: \d+ files in \d+\.\ds$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ lint gate: success, .* in \d+\.\ds$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ coverage gate: success, 100% lines.* in \d+\.\ds$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^quality-gates: ran in \d+\.\ds$/));
+    expect(io.out).toContain('coverage');
+  });
+
+  it('names the package manager it installs with in the progress (pnpm for a pnpm lockfile)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-cli-pnpm-'));
+    try {
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0', packageManager: 'pnpm@9.15.9', dependencies: { 'is-number': '7.0.0' }, scripts: { test: 'node -e "require(\'is-number\')"' } }));
+      await writeFile(path.join(dir, 'pnpm-lock.yaml'), PNPM_LOCK);
+      const io = Object.assign(captureIO(), { stderrIsTTY: true });
+      await main(['run', dir, '--only', 'coverage'], io);
+      const lines = io.err.split('\n').map((line) => line.replace(/^[^]*\r\u001b\[K/, ''));
+      expect(lines).toContainEqual(expect.stringMatching(/^✔ installing dependencies with pnpm \(pnpm install\): pnpm(, from the cache)? in \d+\.\ds$/));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('shows no progress with --format json on a terminal, nor on a stderr that is not a terminal', async () => {
+    const json = Object.assign(captureIO(), { stderrIsTTY: true });
+    await main(['run', EXAMPLE, '--format', 'json', '--only', 'docs'], json);
+    expect(json.err).toBe('');
+    const piped = Object.assign(captureIO(), { stderrIsTTY: false });
+    await main(['run', EXAMPLE, '--only', 'docs'], piped);
+    expect(piped.err).toBe('');
   });
 
   it('exits 2 for a directory that does not exist', async () => {

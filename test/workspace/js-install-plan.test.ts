@@ -54,6 +54,14 @@ describe('planJsInstall', () => {
   });
 });
 
+describe('planJsInstall with a committed Yarn release', () => {
+  it('runs that release with node, fetching nothing first', async () => {
+    const planned = await plan('release', {}, { 'yarn.lock': BERRY_LOCK, '.yarnrc.yml': 'yarnPath: yarn.cjs\n', 'yarn.cjs': '' });
+    expect(planned.script).toContain("node 'yarn.cjs' install --immutable");
+    expect(planned.managerFirst).toBe(false);
+  });
+});
+
 describe('hostRegistry', () => {
   it('takes npm_config_registry first, else asks the host\'s npm', async () => {
     expect(await hostRegistry({ npm_config_registry: REGISTRY })).toBe(REGISTRY);

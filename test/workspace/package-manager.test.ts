@@ -49,6 +49,20 @@ describe('packageManagerNeeded', () => {
     expect(await packageManagerNeeded(await repo('berry4', { 'yarn.lock': lock(4) }), {})).toMatchObject({ version: '^2' });
   });
 
+  it('runs the Yarn release the repository commits (yarnPath) instead of fetching one, and ignores a yarnPath outside the checkout', async () => {
+    const dir = await repo('yarnpath', { '.yarnrc.yml': 'nodeLinker: pnp\nyarnPath: .yarn/releases/yarn-4.0.0-rc.2.cjs\n' });
+    await mkdir(path.join(dir, '.yarn', 'releases'), { recursive: true });
+    await writeFile(path.join(dir, '.yarn', 'releases', 'yarn-4.0.0-rc.2.cjs'), 'console.log(JSON.stringify(["release", process.argv.slice(2), process.env.YARN_NODE_LINKER]))');
+    const need = await packageManagerNeeded(dir, { packageManager: 'yarn@4.0.0-rc.2' });
+    expect(need).toMatchObject({ berry: true, release: '.yarn/releases/yarn-4.0.0-rc.2.cjs' });
+    if (need === undefined) return;
+    await writeLauncher(dir, need);
+    const { stdout } = await promisify(execFile)(path.join(dir, 'node_modules', '.bin', 'yarn'), ['jest']);
+    expect(JSON.parse(stdout)).toEqual(['release', ['jest'], 'node-modules']);
+    const outside = await repo('yarnpath-out', { '.yarnrc.yml': 'yarnPath: ../yarnpath/.yarn/releases/yarn-4.0.0-rc.2.cjs\n' });
+    expect(await packageManagerNeeded(outside, { packageManager: 'yarn@4.5.0' })).not.toHaveProperty('release');
+  });
+
   it('writes a Yarn Berry launcher that keeps the node_modules linker and the install state inside node_modules', async () => {
     const dir = await repo('berry-launcher');
     const pkgDir = path.join(dir, 'node_modules', PM_DIR, 'node_modules', '@yarnpkg', 'cli-dist');
