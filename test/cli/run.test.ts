@@ -6,6 +6,15 @@ import { main } from '../../src/cli/main.js';
 import { cliCacheDir, cliWorkspaceRoot, type CliIO } from '../../src/cli/run.js';
 import type { GateResult } from '../../src/gates/types.js';
 
+/** Carriage return and erase-line, as a terminal progress redraws. */
+const CLEAR_LINE = '\r\u001b[K';
+
+/** What a terminal shows of a written line: the text after its last redraw. */
+function afterLastRedraw(line: string): string {
+  const last = line.lastIndexOf(CLEAR_LINE);
+  return last === -1 ? line : line.slice(last + CLEAR_LINE.length);
+}
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'examples', 'invoice-calc');
 const CONFIGS = path.join(ROOT, 'test', 'fixtures', 'configs');
@@ -86,7 +95,7 @@ describe('quality-gates run', () => {
     const io = Object.assign(captureIO(), { stderrIsTTY: true });
     const code = await main(['run', EXAMPLE, '--only', 'lint,coverage'], io);
     expect(code).toBe(0);
-    const lines = io.err.split('\n').map((line) => line.replace(/^[^]*\r\u001b\[K/, ''));
+    const lines = io.err.split('\n').map(afterLastRedraw);
     expect(lines).toContainEqual(expect.stringMatching(/^✔ copying .*invoice-calc: \d+ files in \d+\.\ds$/));
     expect(lines).toContainEqual(expect.stringMatching(/^✔ lint gate: success, .* in \d+\.\ds$/));
     expect(lines).toContainEqual(expect.stringMatching(/^✔ coverage gate: success, 100% lines.* in \d+\.\ds$/));
@@ -101,8 +110,8 @@ describe('quality-gates run', () => {
       await writeFile(path.join(dir, 'pnpm-lock.yaml'), PNPM_LOCK);
       const io = Object.assign(captureIO(), { stderrIsTTY: true });
       await main(['run', dir, '--only', 'coverage'], io);
-      const lines = io.err.split('\n').map((line) => line.replace(/^[^]*\r\u001b\[K/, ''));
-      expect(lines).toContainEqual(expect.stringMatching(/^✔ installing dependencies with pnpm \(pnpm install\): pnpm(, from the cache)? in \d+\.\ds$/));
+      const lines = io.err.split('\n').map(afterLastRedraw);
+      expect(lines).toContainEqual(expect.stringMatching(/^✔ installing dependencies with pnpm( \(pnpm install\))?: pnpm(, from the cache)? in \d+\.\ds$/));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
