@@ -68,8 +68,14 @@ export async function countOneTree(files: readonly FileCoverage[], dir: string):
     // The tests ran the sources (or c8 mapped the build back to them): build output is not the code under test.
     return { files: files.filter((file) => !compiled.has(file.path) && !OUTPUT_ONLY.test(topFolder(file.path))), notes: [] };
   }
-  const folders = [...new Set(ran.map((file) => `${topFolder(file.path)}/`))].sort();
-  const kept = files.filter((file) => compiled.has(file.path) || (!file.path.startsWith(`${SOURCE_ROOT}/`) && !OUTPUT_ONLY.test(topFolder(file.path))));
+  // Only the build folders the tests ran: a browser build beside the Node one (`dist/`, `dist-node/`) is another copy.
+  const ranFolders = new Set(ran.map((file) => topFolder(file.path)));
+  const folders = [...ranFolders].sort().map((folder) => `${folder}/`);
+  const kept = files.filter((file) => {
+    const top = topFolder(file.path);
+    if (ranFolders.has(top)) return true;
+    return !compiled.has(file.path) && top !== SOURCE_ROOT && !OUTPUT_ONLY.test(top);
+  });
   const note =
     `Counted on the compiled files (${folders.join(', ')}), which the tests ran: they carry no source maps back to ${SOURCE_ROOT}/, ` +
     `so ${SOURCE_ROOT}/ is not counted. Build with source maps (TypeScript: "sourceMap": true) to have ${SOURCE_ROOT}/ counted instead.`;
