@@ -33,6 +33,8 @@ export const C8_EXCLUDE = [
   '.quality-gates/**',
   '**/*.d.ts',
   '**/*.config.{js,cjs,mjs,ts}',
+  // Test runner configs named the older way (`karma.conf.js`, `wdio.conf.js`).
+  '**/*.conf.{js,cjs,mjs,ts}',
   // Not the code under test either, and counted as uncovered by `--all` if left in. Build output
   // (dist/, build/, out/) stays in: when the tests run it, it is what is counted (`compiled-trees.ts`).
   '{lib-cov,examples,example,scripts,bench,benchmark,benchmarks,docs,fixtures,vendor}/**',
