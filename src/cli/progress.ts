@@ -47,8 +47,14 @@ export interface TerminalProgressOptions {
   timer?: boolean;
 }
 
-/** A progress display on a terminal; `redraw` draws the status line again (the timer calls it). */
-export function terminalProgress(options: TerminalProgressOptions): Progress & { redraw(): void } {
+/** A progress display on a terminal, which a timer redraws. */
+export interface TerminalProgress extends Progress {
+  /** Draws the status line again, one spinner frame on (the timer calls it; tests too). */
+  redraw(): void;
+}
+
+/** A progress display on a terminal. */
+export function terminalProgress(options: TerminalProgressOptions): TerminalProgress {
   const now = options.now ?? Date.now;
   const started = now();
   let current: { label: string; since: number } | undefined;
