@@ -51,6 +51,8 @@ describe('planJsInstall', () => {
     expect(berry.script).toContain(`YARN_NPM_REGISTRY_SERVER="${REGISTRY}"`);
     expect(berry.script).toContain('YARN_NODE_LINKER="node-modules"');
     expect(berry.script).toContain('YARN_INSTALL_STATE_PATH="$PWD/node_modules/.yarn-install-state.gz"');
+    // Berry does not read HTTPS_PROXY itself.
+    expect(berry.script).toContain('YARN_HTTPS_PROXY="${HTTPS_PROXY:-${https_proxy:-}}"');
   });
 });
 
