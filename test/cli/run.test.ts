@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -103,15 +103,21 @@ describe('quality-gates run', () => {
     expect(io.out).toContain('coverage');
   });
 
-  it('names the package manager it installs with in the progress (pnpm for a pnpm lockfile)', async () => {
+  it('installs a pnpm repository with pnpm, names it in the progress, and runs a test script that calls pnpm', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-cli-pnpm-'));
     try {
-      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0', packageManager: 'pnpm@9.15.9', dependencies: { 'is-number': '7.0.0' }, scripts: { test: 'node -e "require(\'is-number\')"' } }));
+      const manifest = { name: 'p', version: '1.0.0', packageManager: 'pnpm@9.15.9', dependencies: { 'is-number': '7.0.0' }, scripts: { test: 'pnpm run unit', unit: 'node --test' } };
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify(manifest));
       await writeFile(path.join(dir, 'pnpm-lock.yaml'), PNPM_LOCK);
+      await writeFile(path.join(dir, 'index.js'), "const isNumber = require('is-number');\n\nmodule.exports = (value) => (isNumber(value) ? Number(value) * 2 : 0);\n");
+      await mkdir(path.join(dir, 'test'));
+      await writeFile(path.join(dir, 'test', 'index.test.js'), "const test = require('node:test');\nconst assert = require('node:assert');\nconst double = require('..');\n\ntest('doubles', () => assert.equal(double('2'), 4));\ntest('refuses words', () => assert.equal(double('x'), 0));\n");
       const io = Object.assign(captureIO(), { stderrIsTTY: true });
-      await main(['run', dir, '--only', 'coverage'], io);
+      const code = await main(['run', dir, '--only', 'coverage', '--format', 'text'], io);
       const lines = io.err.split('\n').map(afterLastRedraw);
       expect(lines).toContainEqual(expect.stringMatching(/^✔ installing dependencies with pnpm( \(pnpm install\))?: pnpm(, from the cache)? in \d+\.\ds$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^✔ coverage gate: success, 100% lines, 2 tests passed in \d+\.\ds$/));
+      expect(code).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
