@@ -5,7 +5,7 @@
  * `pnpm-lock.yaml`; `yarn install --frozen-lockfile` for a Yarn 1 `yarn.lock`; `yarn install
  * --immutable` with the `node-modules` linker for Yarn Berry (a Plug'n'Play repository is installed
  * as a `node_modules` tree: the gates' tools and the cached, mounted dependencies need one). The
- * `packageManager` field decides when several lockfiles are present. Every package manager gets the
+ * `packageManager` field decides when several lockfiles are present; without it npm's lockfile does. Every package manager gets the
  * registry the host's npm is configured with and keeps its store in the sandbox's private /tmp.
  * @module
  */
@@ -111,8 +111,9 @@ async function lockOf(dir: string, names: readonly string[]): Promise<{ lockfile
 export async function planJsInstall(dir: string, manager: PackageManagerNeed | undefined, registry: string, npmFlags: string): Promise<JsInstallPlan> {
   const npmLock = await lockOf(dir, NPM_LOCKFILES);
   const own = manager?.name === 'pnpm' ? await lockOf(dir, ['pnpm-lock.yaml']) : manager?.name === 'yarn' ? await lockOf(dir, ['yarn.lock']) : undefined;
-  // A package manager named without its lockfile, beside an npm lockfile: npm's lockfile is the pinned one.
-  if (manager === undefined || (own === undefined && npmLock !== undefined)) {
+  // npm's lockfile is the pinned one beside a package manager named without its own lockfile, and
+  // beside another lockfile when package.json names no package manager (a stray yarn.lock).
+  if (manager === undefined || (npmLock !== undefined && (own === undefined || manager.declared !== true))) {
     const command = npmLock ? `npm ci ${npmFlags}` : `npm install ${npmFlags}`;
     return { tool: 'npm', ...npmLock, command, script: command, env: {}, managerFirst: false };
   }

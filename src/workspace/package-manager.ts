@@ -31,6 +31,8 @@ export interface PackageManagerNeed {
   reason: string;
   /** Yarn 2 and later (Berry), published as `@yarnpkg/cli-dist`. */
   berry?: boolean;
+  /** Named by `packageManager` in package.json (rather than implied by a lockfile or a script). */
+  declared?: boolean;
   /**
    * The Yarn release the repository commits (`yarnPath` in `.yarnrc.yml`, relative to the checkout):
    * Yarn runs that file whatever `yarn` starts it, so it is run directly and nothing is fetched.
@@ -116,8 +118,8 @@ export async function packageManagerNeeded(dir: string, manifest: ManifestFields
     const version = rest ? `${major ?? ''}${rest}` : `^${major ?? ''}`;
     const reason = 'packageManager in package.json';
     if (name !== 'pnpm' && name !== 'yarn') return undefined;
-    if (name === 'yarn' && Number(major) >= 2) return withRelease(dir, { name, pkg: BERRY_PACKAGE, version, reason, berry: true });
-    return { name, pkg: name, version, reason };
+    if (name === 'yarn' && Number(major) >= 2) return withRelease(dir, { name, pkg: BERRY_PACKAGE, version, reason, berry: true, declared: true });
+    return { name, pkg: name, version, reason, declared: true };
   }
   const pnpmLock = await readTextInside(dir, path.join(dir, 'pnpm-lock.yaml')).catch(() => undefined);
   if (pnpmLock !== undefined) return { name: 'pnpm', pkg: 'pnpm', version: `^${pnpmMajorOf(pnpmLock)}`, reason: 'pnpm-lock.yaml' };

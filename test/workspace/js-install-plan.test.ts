@@ -31,6 +31,7 @@ describe('planJsInstall', () => {
     ['Yarn Berry, immutable', {}, { 'yarn.lock': BERRY_LOCK }, 'yarn', 'yarn.lock', 'yarn install --immutable'],
     ['packageManager choosing between two lockfiles', { packageManager: 'pnpm@9.15.9' }, { 'pnpm-lock.yaml': '', 'yarn.lock': '' }, 'pnpm', 'pnpm-lock.yaml', 'pnpm install --frozen-lockfile'],
     ['npm\'s lockfile when the named manager has none', { packageManager: 'pnpm@9.15.9' }, { 'package-lock.json': '{}' }, 'npm', 'package-lock.json', 'npm ci'],
+    ['npm\'s lockfile beside a stray yarn.lock when packageManager names none', {}, { 'package-lock.json': '{}', 'yarn.lock': '' }, 'npm', 'package-lock.json', 'npm ci'],
     ['pnpm without a lockfile: not frozen', { packageManager: 'pnpm@9.15.9' }, {}, 'pnpm', undefined, 'pnpm install --no-frozen-lockfile'],
   ])('%s', async (name, manifest, files, tool, lockfile, command) => {
     const planned = await plan(name.replace(/\W+/g, '-'), manifest, files);
