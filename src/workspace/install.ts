@@ -1,5 +1,6 @@
 /**
- * The install phase of an npm repository: the only sandboxed step with network, never with secrets.
+ * The install phase of a JavaScript repository, with its own package manager (`js-install-plan.ts`):
+ * the only sandboxed step with network, never with secrets.
  * Its `node_modules` is cached by the hash of what determines it (lockfile, package.json, Node version,
  * install command) and handed to every later command as a read-only mount.
  * @module
@@ -167,8 +168,8 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   let result = await install(plan.script);
   output += `${result.stdout}${result.stderr}`;
   if (result.exitCode !== 0 && tool === 'npm' && options.command === undefined && lockfile === undefined && ERESOLVE.test(output)) {
-    // Without an npm lockfile (pnpm or yarn repositories) npm resolves peers more strictly than the
-    // repository's own package manager did: accept the peer conflicts as those managers do.
+    // Without any lockfile npm resolves peers more strictly than pnpm or Yarn, which the repository
+    // may have been developed with: accept the peer conflicts as those managers do.
     const lenient = `${command} ${LEGACY_PEER_DEPS}`;
     options.log?.info({ key, command: lenient }, 'npm found peer dependency conflicts; installing again without strict peers');
     result = await install(lenient);
