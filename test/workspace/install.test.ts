@@ -182,6 +182,9 @@ describe('installDependencies with a configured command', () => {
     ]);
   });
 
+});
+
+describe('installDependencies with pnpm and Yarn', () => {
   // These fetch pnpm and Yarn from the public npm registry through the sandbox. Where the registry cannot
   // be reached from there (no network, or TLS interception the sandbox's npm does not trust), the install
   // must fail clearly instead; that is what gets checked then.
