@@ -8,6 +8,7 @@ const io = {
   stdout: (text: string) => process.stdout.write(text),
   stderr: (text: string) => process.stderr.write(text),
   env: process.env,
+  stderrIsTTY: process.stderr.isTTY,
 };
 
 main(process.argv.slice(2), io).then(

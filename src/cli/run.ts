@@ -18,6 +18,7 @@ import { copyCheckout } from '../workspace/local-copy.js';
 import { cacheRoot } from '../paths.js';
 import { createWorkspace } from '../workspace/workspace.js';
 import type { RunOptions } from './args.js';
+import { NO_PROGRESS, seconds, terminalProgress, type Progress } from './progress.js';
 
 /** Exit codes of `run`, as documented in the README. */
 export const EXIT = { passed: 0, failed: 1, usage: 2 } as const;
@@ -30,6 +31,8 @@ export interface CliIO {
   stderr: (text: string) => void;
   /** Environment (QG_SANDBOX, QG_CACHE_DIR …). */
   env: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal: then `run` shows its progress there (never with `--format json`). */
+  stderrIsTTY?: boolean;
 }
 
 /**
@@ -47,14 +50,36 @@ export function cliWorkspaceRoot(uid = process.getuid?.() ?? -1): string {
   return path.join(os.tmpdir(), `quality-gates-${uid}`);
 }
 
-/** A logger that writes one line per event to stderr when verbose, and nothing otherwise. */
-export function stderrLogger(io: CliIO, verbose: boolean): Logger {
+/**
+ * A logger that writes one line per event to stderr when verbose, and nothing otherwise; the progress
+ * display learns from it which package manager an install chose.
+ */
+export function stderrLogger(io: CliIO, verbose: boolean, progress: Progress = NO_PROGRESS): Logger {
   const write = (level: string) => (obj: object, msg?: string) => {
+    if (level === 'info') followInstall(progress, obj, msg);
     if (!verbose) return;
     const extra = Object.keys(obj).length > 0 ? ` ${JSON.stringify(obj)}` : '';
-    io.stderr(`[${level}] ${msg ?? ''}${extra}\n`);
+    const line = `[${level}] ${msg ?? ''}${extra}\n`;
+    if (progress === NO_PROGRESS) io.stderr(line);
+    else progress.print(line);
   };
   return { info: write('info'), warn: write('warn'), debug: () => undefined };
+}
+
+/** Names the install step after the command the install phase chose (its fixed log messages). */
+function followInstall(progress: Progress, obj: object, msg: string | undefined): void {
+  const fields = obj as { command?: unknown; tool?: unknown };
+  if (msg === 'installing dependencies' && typeof fields.command === 'string') {
+    const tool = fields.command.split(/\s/, 1)[0] ?? 'npm';
+    progress.update(`installing dependencies with ${tool} (${fields.command.split(' --')[0] ?? fields.command})`);
+  } else if (msg === 'dependency cache hit' && typeof fields.tool === 'string') {
+    progress.update(`installing dependencies with ${fields.tool}`);
+  }
+}
+
+/** The progress display `run` uses: on a terminal, for text output only. */
+export function progressFor(io: CliIO, options: RunOptions): Progress {
+  return io.stderrIsTTY === true && options.format === 'text' ? terminalProgress({ write: io.stderr }) : NO_PROGRESS;
 }
 
 /** Runs the gates on `options.dir` and returns the process exit code. */
@@ -73,7 +98,8 @@ export async function runCommand(options: RunOptions, io: CliIO): Promise<number
     return EXIT.usage;
   }
   const config = loaded.config;
-  const log = stderrLogger(io, options.verbose);
+  const progress = progressFor(io, options);
+  const log = stderrLogger(io, options.verbose, progress);
   let sandbox;
   try {
     sandbox = await createSandbox({ limits: limitsFromConfig(config.sandbox), env: io.env });
@@ -85,8 +111,11 @@ export async function runCommand(options: RunOptions, io: CliIO): Promise<number
   const cacheDir = cliCacheDir(io.env);
   const workspace = await createWorkspace(cliWorkspaceRoot());
   let results: GateResult[];
+  const started = Date.now();
   try {
+    progress.step(`copying ${dir}`);
     const copied = await copyCheckout(dir, workspace.dir, sandboxIdentity());
+    progress.finish(`${String(copied)} files`);
     log.info({ files: copied, workspace: workspace.dir }, 'copied the checkout');
     results = await runGates({
       dir: workspace.dir,
@@ -96,10 +125,21 @@ export async function runCommand(options: RunOptions, io: CliIO): Promise<number
       changedLines,
       log,
       gates: options.gates,
+      install: async (ctx, step) => {
+        progress.step(step.key === 'npm' ? 'installing dependencies' : `installing dependencies (${step.key})`);
+        const outcome = await step.run(ctx);
+        const tool = outcome.tool ?? step.key;
+        progress.finish(outcome.ok ? `${tool}${outcome.cached === true ? ', from the cache' : ''}` : `${tool} failed`, outcome.ok);
+        return outcome;
+      },
+      onGateStart: (gate) => progress.step(`${gate} gate`),
+      onGateResult: (result) => progress.finish(`${result.conclusion}, ${result.title}`, result.conclusion !== 'failure'),
     });
   } finally {
+    progress.close();
     await workspace.cleanup();
   }
+  if (progress !== NO_PROGRESS) io.stderr(`quality-gates: ran in ${seconds(Date.now() - started)}\n`);
   io.stdout(options.format === 'json' ? `${JSON.stringify(results, null, 2)}\n` : renderCliReport(results));
   return results.some((result) => result.conclusion === 'failure') ? EXIT.failed : EXIT.passed;
 }

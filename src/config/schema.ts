@@ -75,7 +75,7 @@ export const CoverageSchema = z
       .min(1)
       .optional()
       .describe(
-        'Command that installs dependencies (reaches the package registries only, through the egress proxy; no secrets). Default: `npm ci` with a lockfile, else `npm install`; for Python, a virtual environment with the requirements.',
+        "Command that installs dependencies (reaches the package registries only, through the egress proxy; no secrets). Default: the repository's package manager from its lockfile, frozen (`npm ci`, `pnpm install --frozen-lockfile`, `yarn install --frozen-lockfile` or `--immutable`), else `npm install`; for Python, a virtual environment with the requirements.",
       ),
   })
   .describe("The coverage gate: the repository's own tests under c8, Jest's V8 coverage, or coverage.py.");

@@ -11,15 +11,23 @@ import { pct, plural, round2, shortList } from './wording.js';
 /** Failing test names listed in the summary (the full list is in the tool output). */
 const FAILED_NAMES_SHOWN = 10;
 
-/** Total line coverage over every file; undefined when no executable line was measured. */
-export function totalLines(files: readonly FileCoverage[]): { pct: number; covered: number; total: number } | undefined {
+/** Total coverage over every file, and the branches counted in it (coverage.py's total); undefined when nothing executable was measured. */
+export function totalLines(
+  files: readonly FileCoverage[],
+): { pct: number; covered: number; total: number; branches?: { total: number; covered: number } } | undefined {
   let covered = 0;
   let total = 0;
+  let branchesCovered = 0;
+  let branches = 0;
   for (const file of files) {
     covered += file.covered;
     total += file.lines;
+    branchesCovered += file.branches?.covered ?? 0;
+    branches += file.branches?.total ?? 0;
   }
-  return total === 0 ? undefined : { pct: (covered / total) * 100, covered, total };
+  if (total + branches === 0) return undefined;
+  const pct = ((covered + branchesCovered) / (total + branches)) * 100;
+  return branches === 0 ? { pct, covered, total } : { pct, covered, total, branches: { total: branches, covered: branchesCovered } };
 }
 
 /**
@@ -95,8 +103,12 @@ export function judgeCoverage(
     const names = m.failedTests.length > 0 ? `: ${shortList(m.failedTests, FAILED_NAMES_SHOWN)}` : '';
     failed.push(`${plural(m.testsFailed, 'test')} failed${names}`);
   }
-  if (total) summary.push(`Line coverage: ${pct(linesPct)} of ${plural(total.total, 'line')} (at least ${pct(minLines)} required).`);
+  if (total?.branches) {
+    const what = `${plural(total.total, 'statement')} and ${plural(total.branches.total, 'branch', 'branches')}`;
+    summary.push(`Coverage: ${pct(linesPct)} of ${what}, counted as coverage.py counts them (at least ${pct(minLines)} required).`);
+  } else if (total) summary.push(`Line coverage: ${pct(linesPct)} of ${plural(total.total, 'line')} (at least ${pct(minLines)} required).`);
   else summary.push('No coverage data: the tests loaded no source file of the repository.');
+  summary.push(...(m.notes ?? []));
   if (linesPct < minLines) failed.push(`line coverage ${pct(linesPct)} is below min_lines = ${pct(minLines)}`);
   const findings: Finding[] = [];
   let patch: ReturnType<typeof patchCoverage>;

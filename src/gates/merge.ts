@@ -16,13 +16,16 @@ function mergeLint(parts: LintMeasurement[]): LintMeasurement {
 }
 
 function mergeCoverage(parts: CoverageMeasurement[]): CoverageMeasurement {
-  return {
+  const merged: CoverageMeasurement = {
     testsPassed: parts.reduce((n, p) => n + p.testsPassed, 0),
     testsFailed: parts.reduce((n, p) => n + p.testsFailed, 0),
     failedTests: parts.flatMap((p) => p.failedTests),
     files: parts.flatMap((p) => p.files).sort((a, b) => a.path.localeCompare(b.path)),
     output: parts.map((p) => p.output).filter((o) => o.length > 0).join('\n'),
   };
+  const notes = parts.flatMap((p) => p.notes ?? []);
+  if (notes.length > 0) merged.notes = notes;
+  return merged;
 }
 
 function mergeDocs(parts: DocsMeasurement[]): DocsMeasurement {

@@ -55,6 +55,11 @@ export interface FileCoverage {
   uncoveredLines: number[];
   /** Executable lines that ran, ascending. */
   coveredLines: number[];
+  /**
+   * Branches, when the tool measures them (coverage.py with `branch = True`); they count in the
+   * total as coverage.py counts them: (covered lines + covered branches) / (lines + branches).
+   */
+  branches?: { total: number; covered: number };
 }
 
 /** The verdict of one gate on one commit. */
@@ -188,6 +193,8 @@ export interface CoverageMeasurement {
   files: FileCoverage[];
   /** Tail of the test command's output, shown when tests failed. */
   output: string;
+  /** Sentences on how the figures were counted, for the summary (e.g. compiled files without source maps). */
+  notes?: string[];
 }
 
 /** One public symbol examined for a doc comment. */

@@ -1,6 +1,7 @@
 /**
- * The install phase of an npm repository: the only sandboxed step that reaches a network — the package
- * registries, through the sandbox's egress proxy — never with secrets.
+ * The install phase of a JavaScript repository, with its own package manager (`js-install-plan.ts`):
+ * the only sandboxed step that reaches a network — the package registries, through the sandbox's
+ * egress proxy — never with secrets.
  * Its `node_modules` is cached by the hash of what determines it (lockfile, package.json, Node version,
  * install command) and handed to every later command as a read-only mount.
  * @module
@@ -15,6 +16,7 @@ import type { Sandbox, SandboxLimits, SandboxMount, SandboxResult } from '../san
 import type { DependencyCache } from './cache.js';
 import { refusalAdvice, refusalsOf } from './egress-refusals.js';
 import { pathExists } from './files.js';
+import { hostRegistry, planJsInstall, type JsInstallPlan } from './js-install-plan.js';
 import { installCommand, packageManagerNeeded, writeLauncher, type PackageManagerNeed } from './package-manager.js';
 import { readTextInside } from './read-inside.js';
 
@@ -25,9 +27,6 @@ import { readTextInside } from './read-inside.js';
  * create `node_modules/.cache/ava`.
  */
 export const NODE_MODULES_SCRATCH: readonly string[] = ['.cache', '.vite', '.vitest'];
-
-/** npm's lockfiles, in the order npm itself prefers them. */
-const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
 
 /** Root lifecycle scripts `npm ci`/`npm install` run: their output can depend on any file of the checkout. */
 const ROOT_INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
@@ -91,8 +90,8 @@ export interface InstallResult {
   ok: boolean;
   /** Whether the dependencies came from the cache. */
   cached: boolean;
-  /** `npm`, or `none` when the repository declares no dependencies. */
-  tool: 'npm' | 'none';
+  /** The package manager that installed the dependencies (`js-install-plan.ts`), or `none` when the repository declares none. */
+  tool: JsInstallPlan['tool'] | 'none';
   /** Mounts to pass to every later command (the cached `node_modules`, read-only). */
   mounts: SandboxMount[];
   /** The install's output (capped) and, on failure, why it was stopped. */
@@ -117,9 +116,10 @@ async function readOptional(dir: string, file: string): Promise<string | undefin
 }
 
 /** Whether the installed tree is a function of the key alone (else a pull request could poison the cache). */
-function cacheable(pkg: PackageJson): boolean {
+async function cacheable(dir: string, pkg: PackageJson): Promise<boolean> {
   if (ROOT_INSTALL_SCRIPTS.some((name) => pkg.scripts?.[name] !== undefined)) return false;
-  if (pkg.workspaces !== undefined) return false;
+  // A workspace installs node_modules in every package, not only the root one the cache keeps.
+  if (pkg.workspaces !== undefined || (await pathExists(path.join(dir, 'pnpm-workspace.yaml')))) return false;
   const specs = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].flatMap((deps) => Object.values(deps ?? {}));
   return !specs.some((spec) => LOCAL_SPEC.test(spec));
 }
@@ -141,39 +141,32 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
     return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `package.json is not valid JSON: ${(error as Error).message}` });
   }
   const declared = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].some((deps) => Object.keys(deps ?? {}).length > 0);
-  const manager = manifest === undefined ? undefined : await packageManagerNeeded(options.dir, pkg);
-  const need = manager !== undefined && 'name' in manager ? manager : undefined;
+  const need = manifest === undefined ? undefined : await packageManagerNeeded(options.dir, pkg);
   // A configured install command runs even without declared dependencies (it may build or fetch them),
   // and so does one for a package manager the scripts call.
   if (options.command === undefined && need === undefined && (manifest === undefined || !declared)) {
     return done({ ok: true, cached: false, tool: 'none', mounts: [], output: '' });
   }
 
-  let lockfile: string | undefined;
-  let lock: string | undefined;
-  for (const name of LOCKFILES) {
-    lock = await readOptional(options.dir, path.join(options.dir, name));
-    if (lock !== undefined) {
-      lockfile = name;
-      break;
-    }
-  }
-  const command = options.command ?? (lockfile ? `npm ci ${NPM_FLAGS}` : `npm install ${NPM_FLAGS}`);
-  const key = options.cache.key(['npm', lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command, need === undefined ? '-' : `${need.pkg}@${need.version}`]);
+  const planned = await planJsInstall(options.dir, need, await hostRegistry(), NPM_FLAGS);
+  // A configured command runs as it is; the package manager the scripts call is provided after it.
+  const plan: JsInstallPlan = options.command === undefined ? planned : { ...planned, tool: 'npm', command: options.command, script: options.command, env: {}, managerFirst: false };
+  const { tool, lockfile, lock, command } = plan;
+  const key = options.cache.key([tool, lockfile ?? '-', lock ?? '', manifest ?? '', process.version, command, need === undefined ? '-' : `${need.pkg}@${need.version}:${need.release ?? ''}`]);
   const nodeModules = path.join(options.dir, 'node_modules');
   const mountOf = async (source: string): Promise<SandboxMount[]> => {
     // Their mount points must exist in the read-only tree; empty folders change nothing else in it.
     await Promise.all(NODE_MODULES_SCRATCH.map((dir) => mkdir(path.join(source, dir), { recursive: true })));
     return [{ source, target: nodeModules, readOnly: true, scratch: NODE_MODULES_SCRATCH }];
   };
-  const useCache = cacheable(pkg);
+  const useCache = await cacheable(options.dir, pkg);
 
   if (useCache && (await options.cache.has(key))) {
-    options.log?.info({ key }, 'dependency cache hit');
+    options.log?.info({ key, tool }, 'dependency cache hit');
     const source = options.cache.path(key);
     // Without a sandbox there are no mounts: the unsafe mode gets a copy instead.
     if (options.sandbox.kind === 'none') await cp(source, nodeModules, { recursive: true, verbatimSymlinks: true });
-    return done({ ok: true, cached: true, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : await mountOf(source), output: '' });
+    return done({ ok: true, cached: true, tool, mounts: options.sandbox.kind === 'none' ? [] : await mountOf(source), output: '' });
   }
 
   options.log?.info({ key, command, cacheable: useCache }, 'installing dependencies');
@@ -183,18 +176,25 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
       cwd: options.dir,
       workspace: options.dir,
       network: true,
-      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development', ...trustEnvironment(), ...nodeHeadersEnvironment() },
+      env: { npm_config_cache: '/tmp/.npm', NODE_ENV: 'development', ...plan.env, ...trustEnvironment(), ...nodeHeadersEnvironment() },
       signal: options.signal,
       limits: options.limits,
     });
     runs.push(result);
     return result;
   };
-  let result = await install(command);
-  let output = `${result.stdout}${result.stderr}`;
-  if (result.exitCode !== 0 && options.command === undefined && lockfile === undefined && ERESOLVE.test(output)) {
-    // Without an npm lockfile (pnpm or yarn repositories) npm resolves peers more strictly than the
-    // repository's own package manager did: accept the peer conflicts as those managers do.
+  let output = '';
+  if (need !== undefined && plan.managerFirst) {
+    // pnpm or Yarn installs the dependencies: it is fetched first, from the npm registry, with npm.
+    const provided = await fetchPackageManager(need, install);
+    output += provided.output;
+    if (!provided.ok) return done({ ok: false, cached: false, tool, mounts: [], output });
+  }
+  let result = await install(plan.script);
+  output += `${result.stdout}${result.stderr}`;
+  if (result.exitCode !== 0 && tool === 'npm' && options.command === undefined && lockfile === undefined && ERESOLVE.test(output)) {
+    // Without any lockfile npm resolves peers more strictly than pnpm or Yarn, which the repository
+    // may have been developed with: accept the peer conflicts as those managers do.
     const lenient = `${command} ${LEGACY_PEER_DEPS}`;
     options.log?.info({ key, command: lenient }, 'npm found peer dependency conflicts; installing again without strict peers');
     result = await install(lenient);
@@ -202,43 +202,43 @@ export async function installDependencies(options: InstallOptions): Promise<Inst
   }
   if (result.exitCode !== 0) {
     const why = describeSandboxFailure(result, { ...DEFAULT_LIMITS, ...options.limits }) ?? '';
-    return done({ ok: false, cached: false, tool: 'npm', mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });
-  }
-  if (manager !== undefined && 'unsupported' in manager) {
-    options.log?.warn({ packageManager: manager.unsupported }, 'package manager not provided');
-    output += `\nquality-gates: package.json asks for ${manager.unsupported}; ${manager.advice}.\n`;
+    return done({ ok: false, cached: false, tool, mounts: [], output: `\`${command}\` failed (exit ${result.exitCode ?? result.signal}) ${why}\n${output}` });
   }
   if (need !== undefined) {
-    const provided = await providePackageManager(options.dir, need, install);
-    output += provided.output;
-    if (!provided.ok) return done({ ok: false, cached: false, tool: 'npm', mounts: [], output });
+    // After the dependencies: a package manager may prune a launcher it did not write.
+    const provided = plan.managerFirst || need.release !== undefined ? { ok: true, output: '' } : await fetchPackageManager(need, install);
+    const launched = provided.ok ? await launchPackageManager(options.dir, need) : provided;
+    output += provided.output + (provided.ok ? launched.output : '');
+    if (!launched.ok) return done({ ok: false, cached: false, tool, mounts: [], output });
   }
-  if (!useCache || !(await pathExists(nodeModules))) return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
+  if (!useCache || !(await pathExists(nodeModules))) return done({ ok: true, cached: false, tool, mounts: [], output });
   try {
     const entry = await options.cache.commit(key, nodeModules);
-    return done({ ok: true, cached: false, tool: 'npm', mounts: options.sandbox.kind === 'none' ? [] : await mountOf(entry), output });
+    return done({ ok: true, cached: false, tool, mounts: options.sandbox.kind === 'none' ? [] : await mountOf(entry), output });
   } catch (error) {
     // The checkout still has its own node_modules: only later runs lose the cache.
     options.log?.warn({ key, err: error }, 'could not store dependencies in the cache');
-    return done({ ok: true, cached: false, tool: 'npm', mounts: [], output });
+    return done({ ok: true, cached: false, tool, mounts: [], output });
   }
 }
 
-/** Installs the package manager the scripts call and its launcher (see `package-manager.ts`). */
-async function providePackageManager(
-  dir: string,
-  need: PackageManagerNeed,
-  install: (argv: string) => ReturnType<Sandbox['run']>,
-): Promise<{ ok: boolean; output: string }> {
+/** Installs the package manager with npm into `node_modules/.quality-gates-pm` (see `package-manager.ts`). */
+async function fetchPackageManager(need: PackageManagerNeed, install: (argv: string) => ReturnType<Sandbox['run']>): Promise<{ ok: boolean; output: string }> {
   const command = installCommand(need, NPM_FLAGS);
   const result = await install(command);
   if (result.exitCode !== 0) {
     return { ok: false, output: `\nquality-gates could not install ${need.name} (needed because of ${need.reason}): \`${command}\` failed (exit ${String(result.exitCode ?? result.signal)})\n${result.stdout}${result.stderr}` };
   }
+  return { ok: true, output: '' };
+}
+
+/** Writes the launcher of the installed package manager, through which the scripts call it. */
+async function launchPackageManager(dir: string, need: PackageManagerNeed): Promise<{ ok: boolean; output: string }> {
   try {
     await writeLauncher(dir, need);
   } catch (error) {
     return { ok: false, output: `\nquality-gates could not set up ${need.name}: ${(error as Error).message}\n` };
   }
-  return { ok: true, output: `\nquality-gates: ${need.pkg}@${need.version} installed for the repository's scripts (${need.reason}).\n` };
+  const what = need.release === undefined ? `${need.pkg}@${need.version} installed` : `the repository's own Yarn (${need.release}) set up`;
+  return { ok: true, output: `\nquality-gates: ${what} for the repository's scripts (${need.reason}).\n` };
 }

@@ -1,12 +1,48 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { cliCacheDir, cliWorkspaceRoot, type CliIO } from '../../src/cli/run.js';
 import type { GateResult } from '../../src/gates/types.js';
 
+/** Carriage return and erase-line, as a terminal progress redraws. */
+const CLEAR_LINE = '\r\u001b[K';
+
+/** What a terminal shows of a written line: the text after its last redraw. */
+function afterLastRedraw(line: string): string {
+  const last = line.lastIndexOf(CLEAR_LINE);
+  return last === -1 ? line : line.slice(last + CLEAR_LINE.length);
+}
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'examples', 'invoice-calc');
 const CONFIGS = path.join(ROOT, 'test', 'fixtures', 'configs');
+
+const PNPM_LOCK = `lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+importers:
+
+  .:
+    dependencies:
+      is-number:
+        specifier: 7.0.0
+        version: 7.0.0
+
+packages:
+
+  is-number@7.0.0:
+    resolution: {integrity: sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==}
+    engines: {node: '>=0.12.0'}
+
+snapshots:
+
+  is-number@7.0.0: {}
+`;
 
 function captureIO(env: NodeJS.ProcessEnv = process.env): CliIO & { out: string; err: string } {
   const io = {
@@ -53,6 +89,47 @@ describe('quality-gates run', () => {
     expect(code).toBe(2);
     expect(io.err).toMatch(message);
     expect(io.out).toBe('');
+  });
+
+  it('shows on a terminal what it is doing: copying, each gate with its result, elapsed seconds', async () => {
+    const io = Object.assign(captureIO(), { stderrIsTTY: true });
+    const code = await main(['run', EXAMPLE, '--only', 'lint,coverage'], io);
+    expect(code).toBe(0);
+    const lines = io.err.split('\n').map(afterLastRedraw);
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ copying .*invoice-calc: \d+ files in \d+\.\ds$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ lint gate: success, .* in \d+\.\ds$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ coverage gate: success, 100% lines.* in \d+\.\ds$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^quality-gates: ran in \d+\.\ds$/));
+    expect(io.out).toContain('coverage');
+  });
+
+  it('installs a pnpm repository with pnpm, names it in the progress, and runs a test script that calls pnpm', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'qg-cli-pnpm-'));
+    try {
+      const manifest = { name: 'p', version: '1.0.0', packageManager: 'pnpm@9.15.9', dependencies: { 'is-number': '7.0.0' }, scripts: { test: 'pnpm run unit', unit: 'node --test' } };
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify(manifest));
+      await writeFile(path.join(dir, 'pnpm-lock.yaml'), PNPM_LOCK);
+      await writeFile(path.join(dir, 'index.js'), "const isNumber = require('is-number');\n\nmodule.exports = (value) => (isNumber(value) ? Number(value) * 2 : 0);\n");
+      await mkdir(path.join(dir, 'test'));
+      await writeFile(path.join(dir, 'test', 'index.test.js'), "const test = require('node:test');\nconst assert = require('node:assert');\nconst double = require('..');\n\ntest('doubles', () => assert.equal(double('2'), 4));\ntest('refuses words', () => assert.equal(double('x'), 0));\n");
+      const io = Object.assign(captureIO(), { stderrIsTTY: true });
+      const code = await main(['run', dir, '--only', 'coverage', '--format', 'text'], io);
+      const lines = io.err.split('\n').map(afterLastRedraw);
+      expect(lines).toContainEqual(expect.stringMatching(/^✔ installing dependencies with pnpm( \(pnpm install\))?: pnpm(, from the cache)? in \d+\.\ds$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^✔ coverage gate: success, 100% lines, 2 tests passed in \d+\.\ds$/));
+      expect(code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('shows no progress with --format json on a terminal, nor on a stderr that is not a terminal', async () => {
+    const json = Object.assign(captureIO(), { stderrIsTTY: true });
+    await main(['run', EXAMPLE, '--format', 'json', '--only', 'docs'], json);
+    expect(json.err).toBe('');
+    const piped = Object.assign(captureIO(), { stderrIsTTY: false });
+    await main(['run', EXAMPLE, '--only', 'docs'], piped);
+    expect(piped.err).toBe('');
   });
 
   it('exits 2 for a directory that does not exist', async () => {

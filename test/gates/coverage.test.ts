@@ -88,4 +88,18 @@ describe('totalLines', () => {
     expect(totalLines([...NINETY, ...QUARTER])).toEqual({ pct: (10 / 14) * 100, covered: 10, total: 14 });
     expect(totalLines([])).toBeUndefined();
   });
+
+  it('counts branches with the lines, as coverage.py does, when a file has them', () => {
+    const branched = { ...file('m.py', [1, 2, 3, 4, 5], [6]), branches: { total: 2, covered: 1 } };
+    expect(totalLines([branched])).toEqual({ pct: 75, covered: 5, total: 6, branches: { total: 2, covered: 1 } });
+    const result = judgeCoverage(measurement([branched]), config({ min_lines: 80 }));
+    expect(result.metrics.lines_pct).toBe(75);
+    expect(result.summary).toContain('Coverage: 75% of 6 statements and 2 branches, counted as coverage.py counts them');
+    expect(result.conclusion).toBe('failure');
+  });
+
+  it('puts the measurement\'s notes in the summary', () => {
+    const result = judgeCoverage(measurement(NINETY, { notes: ['Counted on the compiled files.'] }), config());
+    expect(result.summary).toContain('Counted on the compiled files.');
+  });
 });

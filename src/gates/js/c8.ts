@@ -10,7 +10,7 @@ import type { Config } from '../../config/schema.js';
 import { APP_NODE_MODULES } from '../../paths.js';
 import { combinedOutput, reportDir, runTool } from '../exec.js';
 import type { CoverageMeasurement, GateContext, Toolchain } from '../types.js';
-import { readCoverageFile } from './coverage-data.js';
+import { readCoverageReport } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { readPackageJson, type PackageJson } from './package.js';
 import { npmInstall } from './install.js';
@@ -33,8 +33,13 @@ export const C8_EXCLUDE = [
   '.quality-gates/**',
   '**/*.d.ts',
   '**/*.config.{js,cjs,mjs,ts}',
-  // Not the code under test either, and counted as uncovered by `--all` if left in.
-  '{dist,build,out,lib-cov,examples,example,scripts,bench,benchmark,benchmarks,docs,fixtures,vendor}/**',
+  // Test runner configs named the older way (`karma.conf.js`, `wdio.conf.js`).
+  '**/*.conf.{js,cjs,mjs,ts}',
+  // Not the code under test either, and counted as uncovered by `--all` if left in. Build output
+  // (dist/, build/, out/) stays in: when the tests run it, it is what is counted (`compiled-trees.ts`).
+  '{lib-cov,examples,example,scripts,bench,benchmark,benchmarks,docs,fixtures,vendor}/**',
+  // A committed Yarn release and its editor SDKs (a `yarn` in the test script runs under c8 too).
+  '.yarn/**',
   // Benchmarks and task runners at the root or beside the code (`benchmark.js`, Vitest's `*.bench.ts`).
   '{bench,benchmark,benchmarks,Gruntfile,gulpfile}.{js,cjs,mjs,ts}',
   '**/*.{bench,benchmark}.{js,cjs,mjs,jsx,ts,cts,mts,tsx}',
@@ -96,12 +101,14 @@ export const c8Toolchain: Toolchain<'coverage'> = {
       summary.failed = 1;
       summary.failedTests.push(commandFailure(result.exitCode, output));
     }
+    const counted = await readCoverageReport(path.join(reportsDir, 'coverage-final.json'), ctx.dir);
     return {
       testsPassed: summary.passed,
       testsFailed: summary.failed,
       failedTests: summary.failedTests,
-      files: await readCoverageFile(path.join(reportsDir, 'coverage-final.json'), ctx.dir),
+      files: counted.files,
       output: outputTail(output),
+      notes: counted.notes,
     };
   },
 };

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { FileCoverage } from '../types.js';
+import { countOneTree, type CountedTree } from './compiled-trees.js';
 import { round2 } from '../wording.js';
 import { readTextInside } from '../../workspace/read-inside.js';
 
@@ -41,8 +42,17 @@ export function fileCoverageFromMap(data: unknown, dir: string): FileCoverage[] 
 }
 
 /**
- * Reads `coverage-final.json`; an empty list when the tests loaded no source file of the checkout.
- * Lines without code (comments, blank lines) are left out where the source file can be read.
+ * Reads `coverage-final.json`: one tree of files, the sources or the compiled files
+ * (`compiled-trees.ts`), with a note when it is the compiled one; no file when the tests loaded no
+ * source file of the checkout.
+ */
+export async function readCoverageReport(file: string, dir: string): Promise<CountedTree> {
+  return countOneTree(await readCoverageFile(file, dir), dir);
+}
+
+/**
+ * Reads `coverage-final.json`, every file of it; an empty list when the tests loaded no source file of
+ * the checkout. Lines without code (comments, blank lines) are left out where the source file can be read.
  */
 export async function readCoverageFile(file: string, dir: string): Promise<FileCoverage[]> {
   let text: string;

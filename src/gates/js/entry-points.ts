@@ -34,7 +34,7 @@ export const NOT_API = [
 ];
 
 /** Output folders whose files are usually built from `src/`, with their variants (`dist-node`, `dist.browser`). */
-const BUILD_DIR = /^(?:dist|lib|build|out|esm|cjs)(?:[-_.][\w.-]+)?$/;
+export const BUILD_DIR = /^(?:dist|lib|build|out|esm|cjs)(?:[-_.][\w.-]+)?$/;
 
 /** Source extensions tried for a built JS or declaration file, in order of preference. */
 const SOURCE_FOR: Record<string, string[]> = {

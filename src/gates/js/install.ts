@@ -14,8 +14,9 @@ import { isJavaScriptRepo } from './detect.js';
 import { hasAnyDependency, readPackageJson } from './package.js';
 
 /**
- * `npm ci` with a lockfile, else `npm install` (or `coverage.install`), cached by the lockfile's hash;
- * plus pnpm or Yarn when the scripts need them (`workspace/package-manager.ts`).
+ * The repository's own package manager from its own lockfile, frozen (`pnpm install --frozen-lockfile`,
+ * `yarn install --frozen-lockfile` or `--immutable`, `npm ci`; `npm install` without a lockfile), or
+ * `coverage.install`; cached by the lockfile's hash (`workspace/js-install-plan.ts`).
  */
 export const npmInstall: DependencyInstall = {
   key: 'npm',
@@ -25,8 +26,7 @@ export const npmInstall: DependencyInstall = {
     const pkg = await readPackageJson(dir);
     if (hasAnyDependency(pkg)) return true;
     // A script that calls pnpm or yarn needs it installed, even in a package without dependencies.
-    const manager = pkg === undefined ? undefined : await packageManagerNeeded(dir, pkg);
-    return manager !== undefined && 'name' in manager;
+    return pkg !== undefined && (await packageManagerNeeded(dir, pkg)) !== undefined;
   },
   async run(ctx: GateContext): Promise<InstallOutcome> {
     const result = await installDependencies({

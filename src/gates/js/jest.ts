@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { combinedOutput, reportDir, runTool } from '../exec.js';
 import type { CoverageMeasurement, GateContext, Toolchain } from '../types.js';
-import { readCoverageFile, relativeToRepo } from './coverage-data.js';
+import { readCoverageReport, relativeToRepo } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
@@ -99,12 +99,14 @@ export const jestToolchain: Toolchain<'coverage'> = {
     } catch {
       summary = summaryFromExitCode(result.exitCode);
     }
+    const counted = await readCoverageReport(path.join(outDir, 'coverage', 'coverage-final.json'), ctx.dir);
     return {
       testsPassed: summary.passed,
       testsFailed: summary.failed,
       failedTests: summary.failedTests,
-      files: await readCoverageFile(path.join(outDir, 'coverage', 'coverage-final.json'), ctx.dir),
+      files: counted.files,
       output: outputTail(output),
+      notes: counted.notes,
     };
   },
 };

@@ -11,7 +11,7 @@ import type { Config } from '../../config/schema.js';
 import { combinedOutput, reportDir, runTool } from '../exec.js';
 import type { CoverageMeasurement, GateContext, Toolchain } from '../types.js';
 import { C8_EXCLUDE } from './c8.js';
-import { readCoverageFile } from './coverage-data.js';
+import { readCoverageReport } from './coverage-data.js';
 import { isJavaScriptRepo } from './detect.js';
 import { npmInstall } from './install.js';
 import { readPackageJson } from './package.js';
@@ -90,13 +90,14 @@ export const vitestToolchain: Toolchain<'coverage'> = {
     }
     // Vitest's own excludes miss fixtures under test/ that the tests load: the same files c8 leaves out.
     const notCode = picomatch(C8_EXCLUDE, { dot: true });
-    const files = await readCoverageFile(path.join(outDir, 'coverage', 'coverage-final.json'), ctx.dir);
+    const counted = await readCoverageReport(path.join(outDir, 'coverage', 'coverage-final.json'), ctx.dir);
     return {
       testsPassed: summary.passed,
       testsFailed: summary.failed,
       failedTests: summary.failedTests,
-      files: files.filter((file) => !notCode(file.path)),
+      files: counted.files.filter((file) => !notCode(file.path)),
       output: outputTail(output),
+      notes: counted.notes,
     };
   },
 };

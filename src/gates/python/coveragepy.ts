@@ -10,7 +10,7 @@ import type { Config } from '../../config/schema.js';
 import { preparePythonEnvironment, PythonInstallError, SYSTEM_PYTHON } from '../../workspace/python-install.js';
 import { ToolError, type CoverageMeasurement, type GateContext, type Toolchain } from '../types.js';
 import { coverageTarget, DEFAULT_PYTHON_TEST_COMMAND, type CoverageTarget } from './command.js';
-import { parseCoverageJson } from './coverage-json.js';
+import { parseCoverageJson, STATEMENTS_SCRIPT, type StatementLines } from './coverage-json.js';
 import { isPythonRepo } from './detect.js';
 import { pythonInstall } from './install.js';
 import { parseFailedIds, parseJUnit, parseSummary, type TestCounts } from './pytest-report.js';
@@ -80,6 +80,17 @@ async function testCounts(target: CoverageTarget, dir: string, junitFile: string
   return ids.length > 0 ? { ...counts, failedTests: ids } : counts;
 }
 
+/** The statement lines the report script listed; none when it could not (every executed line then counts). */
+async function readStatements(dir: string, file: string): Promise<StatementLines> {
+  const text = await readTextInside(dir, file).catch(() => undefined);
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as StatementLines;
+  } catch {
+    return {};
+  }
+}
+
 /** Exit code of the probe below when pytest-cov is not importable. */
 const NOT_INSTALLED_EXIT = 3;
 
@@ -114,7 +125,8 @@ export function createCoveragePyToolchain(): Toolchain<'coverage'> {
       const dataFile = path.join(work, 'coverage.data');
       const junitFile = path.join(work, 'pytest-junit.xml');
       const jsonFile = path.join(work, 'coverage.json');
-      await Promise.all([dataFile, junitFile, jsonFile].map((file) => rm(file, { force: true })));
+      const statementsFile = path.join(work, 'coverage-statements.json');
+      await Promise.all([dataFile, junitFile, jsonFile, statementsFile].map((file) => rm(file, { force: true })));
 
       const ownConfig = await hasCoverageConfig(ctx.dir);
       const userSource = target.coverageOptions.some((option) => option.startsWith('--source'));
@@ -133,7 +145,7 @@ export function createCoveragePyToolchain(): Toolchain<'coverage'> {
         );
       }
 
-      const report = await runTool(ctx, [venv.python, '-m', 'coverage', 'json', `--data-file=${dataFile}`, '-o', jsonFile], {
+      const report = await runTool(ctx, [venv.python, '-c', STATEMENTS_SCRIPT, dataFile, jsonFile, statementsFile], {
         env: venv.env,
         what: 'coverage json',
       });
@@ -145,7 +157,7 @@ export function createCoveragePyToolchain(): Toolchain<'coverage'> {
         testsPassed: counts.passed,
         testsFailed: counts.failed,
         failedTests: counts.failedTests,
-        files: json === undefined ? [] : parseCoverageJson(json, ctx.dir),
+        files: json === undefined ? [] : parseCoverageJson(json, ctx.dir, await readStatements(ctx.dir, statementsFile)),
         output,
       };
     },

@@ -103,6 +103,9 @@ describe('c8 counts source files that no test loads', () => {
     ['benchmark.js', true],
     ['src/parse.bench.ts', true],
     ['src/benchmarking.js', false],
+    ['wdio.conf.js', true],
+    ['.yarn/releases/yarn-4.4.1.cjs', true],
+    ['dist/index.js', false],
   ])('leaves %s out of the coverage total: %s', (file, excluded) => {
     expect(picomatch(C8_EXCLUDE, { dot: true })(file)).toBe(excluded);
   });

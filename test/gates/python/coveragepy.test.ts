@@ -129,3 +129,29 @@ describe('coverage.py toolchain', () => {
     expect((error as ToolError).output).toContain('nonexistent_module_xyz');
   });
 });
+
+describe('coverage.py figures', () => {
+  it('counts statements as coverage.py does: a docstring is executed but is not a statement', async () => {
+    // `coverage report`: shapes/__init__.py 0 statements; shapes/kinds.py 6 statements, 1 missed (line 16).
+    const result = await measure('py-docstrings');
+    expect(result.files.map((file) => [file.path, file.lines, file.covered])).toEqual([
+      ['shapes/__init__.py', 0, 0],
+      ['shapes/kinds.py', 6, 5],
+    ]);
+    const kinds = result.files[1];
+    expect(kinds?.coveredLines).toEqual([7, 9, 12, 14, 15]);
+    expect(kinds?.uncoveredLines).toEqual([16]);
+    expect(kinds?.pct).toBeCloseTo((5 / 6) * 100, 5);
+    expect(kinds?.branches).toBeUndefined();
+  });
+
+  it('counts branches in the total when the repository turns branch coverage on', async () => {
+    const result = await measure('py-docstrings', async (dir) => {
+      await writeFile(path.join(dir, '.coveragerc'), '[run]\nbranch = True\nomit = tests/*\n');
+    });
+    const kinds = result.files.find((file) => file.path === 'shapes/kinds.py');
+    expect(kinds?.branches).toEqual({ total: 2, covered: 1 });
+    // coverage.py's own percent: (5 statements + 1 branch) / (6 + 2).
+    expect(kinds?.pct).toBeCloseTo(75, 5);
+  });
+});

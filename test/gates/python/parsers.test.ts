@@ -81,6 +81,24 @@ describe('coverage JSON', () => {
       { path: 'pkg/b.py', lines: 0, covered: 0, pct: 100, uncoveredLines: [], coveredLines: [] },
     ]);
   });
+
+  it("takes coverage.py's summary figures and drops executed lines that are not statements (docstrings)", () => {
+    const json = JSON.stringify({
+      files: {
+        'pkg/__init__.py': { executed_lines: [1], missing_lines: [], summary: { num_statements: 0, covered_lines: 0, percent_covered: 100 } },
+        'pkg/m.py': {
+          executed_lines: [1, 4, 5, 6],
+          missing_lines: [8],
+          summary: { num_statements: 3, covered_lines: 2, percent_covered: 62.5, num_branches: 2, covered_branches: 1 },
+        },
+      },
+    });
+    const statements = { 'pkg/__init__.py': [], 'pkg/m.py': [4, 6, 8] };
+    expect(parseCoverageJson(json, '/ws', statements)).toEqual([
+      { path: 'pkg/__init__.py', lines: 0, covered: 0, pct: 100, uncoveredLines: [], coveredLines: [] },
+      { path: 'pkg/m.py', lines: 3, covered: 2, pct: 62.5, uncoveredLines: [8], coveredLines: [4, 6], branches: { total: 2, covered: 1 } },
+    ]);
+  });
 });
 
 describe('sphinx output', () => {
