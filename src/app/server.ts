@@ -162,6 +162,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const gauge = new RequestGauge();
   const checkRuns = startCheckRunOutbox({}, gauge);
   const handler = await buildHandler(probot, runtime, env, pendingCheckRuns, checkRuns);
+  const stopHistory = await runtime.receiveHistory();
   const server = createServer((req, res) => {
     gauge.enter();
     res.once('close', () => gauge.leave());
@@ -180,6 +181,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       await proxy?.close();
       await closeHttp(server);
       await checkRuns.close();
+      await stopHistory();
       await runtime.close();
     },
   };

@@ -28,8 +28,12 @@ export interface JobContext {
   maxAttempts: number;
 }
 
-/** Processes one job. Throw {@link RetryableJobError} for infrastructure failures worth a retry. */
-export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
+/**
+ * Processes one job. Throw {@link RetryableJobError} for infrastructure failures worth a retry. What it
+ * resolves with (JSON) is the job's result: the distributed queue hands it to the web process's
+ * {@link JobQueue.onResult} listeners (the dashboard's history travels that way).
+ */
+export type JobHandler = (job: Job, context: JobContext) => Promise<unknown>;
 
 /** An infrastructure failure (network, GitHub 5xx, worker crash): the job is retried with backoff. */
 export class RetryableJobError extends Error {
@@ -85,4 +89,10 @@ export interface JobQueue {
   healthy(): Promise<boolean>;
   /** Releases connections and files. */
   close(): Promise<void>;
+  /**
+   * Calls `listener` with the result of every job that completes, in whichever process it ran
+   * (distributed queue only; the embedded queue's workers share the process and its store).
+   * Returns a function that stops listening.
+   */
+  onResult?(listener: (result: unknown) => void): Promise<() => Promise<void>>;
 }

@@ -8,6 +8,8 @@ import type { Logger } from '../../gates/types.js';
 import { openDatabase } from '../../store/database.js';
 import { redisCursorStore, redisOnceLedger, redisResultCache } from '../../store/redis.js';
 import { sqliteDependencyCacheIndex } from '../../store/sqlite.js';
+import { sqliteHistoryStore } from '../../store/history-sqlite.js';
+import { redisHistoryRelay } from '../../store/history-relay.js';
 import type { QueueAndStores } from '../index.js';
 import type { QueueTuning } from '../options.js';
 import { connectRedis } from './connection.js';
@@ -52,6 +54,8 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Qu
       ledger: redisOnceLedger(client, prefix),
       cursors: redisCursorStore(client, prefix),
       dependencyCache: sqliteDependencyCacheIndex(db),
+      history: sqliteHistoryStore(db),
+      historyRelay: redisHistoryRelay(client, prefix),
     },
     backend: 'redis',
     async close() {

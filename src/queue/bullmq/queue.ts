@@ -6,15 +6,15 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { Queue, type Job as BullJob } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Queue, QueueEvents, type Job as BullJob } from 'bullmq';
+import { Redis } from 'ioredis';
 import { GATE_NAMES, type Logger } from '../../gates/types.js';
 import type { Job, JobState } from '../job.js';
 import { BACKOFF_JITTER, type QueueTuning } from '../options.js';
 import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
 import { startBullWorkers } from './worker.js';
 import { JobAbortedError } from '../abort.js';
-import { REDIS_COMMAND_TIMEOUT_MS } from './connection.js';
+import { REDIS_COMMAND_TIMEOUT_MS, WORKER_OPTIONS } from './connection.js';
 
 /** Name of the BullMQ queue inside the prefix. */
 export const QUEUE_NAME = 'jobs';
@@ -356,6 +356,23 @@ export class BullJobQueue implements JobQueue {
   }
 
   /** Stops workers (running jobs go back to waiting) and closes the queue; the caller closes the client. */
+  /** Listens to BullMQ's `completed` events (on a connection of their own) and hands on each job's returnvalue. */
+  async onResult(listener: (result: unknown) => void): Promise<() => Promise<void>> {
+    // A blocking reader, so a connection of its own, set up as the workers' are.
+    const connection = new Redis(this.options.url, WORKER_OPTIONS);
+    const events = new QueueEvents(QUEUE_NAME, { connection, prefix: this.options.prefix });
+    events.on('error', (error) => this.options.log?.warn({ err: error }, 'BullMQ events error'));
+    events.on('completed', ({ returnvalue }) => {
+      // BullMQ hands the value over as it stored it: JSON text, or already parsed, depending on the version.
+      listener(typeof returnvalue === 'string' ? (JSON.parse(returnvalue) as unknown) : returnvalue);
+    });
+    await events.waitUntilReady();
+    return async () => {
+      await events.close();
+      connection.disconnect();
+    };
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((worker) => worker.close()));
     // BullMQ still setting up its connection (a queue closed right after it was made) would fail that

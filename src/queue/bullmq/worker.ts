@@ -53,7 +53,7 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
   const connection = new Redis(options.url, WORKER_OPTIONS);
   const mine = new Map<string, AbortController>();
 
-  async function processJob(bullJob: BullJob<BullJobData>, token?: string): Promise<void> {
+  async function processJob(bullJob: BullJob<BullJobData>, token?: string): Promise<unknown> {
     const id = bullJob.id ?? '';
     const stored = bullJob.data.job;
     // A stall (dead worker) gives the job back without counting a failed attempt, so "attempts
@@ -74,7 +74,7 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
       running.delete(id);
       mine.delete(id);
       onOutcome('cancelled', stored);
-      return;
+      return undefined;
     }
     // Unreadable ids are not worth failing the job for: the handler finds the runs on GitHub.
     const recorded = await storedCheckRunIds(stored.id).catch(() => ({}));
@@ -87,13 +87,15 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
     }, Math.max(1, Math.floor(tuning.leaseMs / 3)));
     let outcome: JobOutcome = 'failed';
     try {
-      await handler(job, { signal: controller.signal, attempt, maxAttempts });
+      // The handler's result becomes BullMQ's returnvalue, which reaches `onResult` listeners.
+      const result = await handler(job, { signal: controller.signal, attempt, maxAttempts });
       outcome = controller.signal.aborted ? 'cancelled' : 'done';
+      return result;
     } catch (error) {
       const reason: unknown = controller.signal.reason;
       if (reason instanceof JobAbortedError && reason.reason === 'cancelled') {
         outcome = 'cancelled';
-        return;
+        return undefined;
       }
       if (reason instanceof JobAbortedError && reason.reason === 'shutdown' && token !== undefined) {
         await bullJob.updateData({ ...bullJob.data, releases: (bullJob.data.releases ?? 0) + 1 });
