@@ -24,6 +24,7 @@ import { hookDeliveriesApi } from '../github/deliveries.js';
 import { redeliverMissedDeliveries } from '../queue/redeliver.js';
 import { closeOnSignals } from './signals.js';
 import { startWebhookProxy } from './webhook-proxy.js';
+import { mountDashboard } from '../dashboard/index.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -106,10 +107,15 @@ async function buildHandler(
     onAnswered: (event, status, seconds) => runtime.metrics.webhookAck.observe({ event, status: String(status) }, seconds),
     ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
   });
+  const history = runtime.history;
+  const dashboard = history
+    ? mountDashboard({ history, queue: runtime.queued.queue, backend: runtime.queued.backend, sandbox: async () => (await runtime.health()).sandbox, env, log: probot.log })
+    : undefined;
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
       if (await webhooks(req, res)) return;
       if (await routes(req, res)) return;
+      if (dashboard && (await dashboard(req, res))) return;
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     } catch (error) {
       probot.log.error({ err: error }, 'request failed');

@@ -64,6 +64,16 @@ export interface WorkerHandle {
   close(): Promise<void>;
 }
 
+/** A job being run, and where. */
+export interface RunningJobInfo {
+  /** The job. */
+  job: Job;
+  /** The worker running it, when the queue knows. */
+  worker?: string;
+  /** When it started (ms since epoch), when the queue knows. */
+  startedAt?: number;
+}
+
 /** Durable job queue. */
 export interface JobQueue {
   /** Stores the job durably; resolves only once it is safe to acknowledge the webhook. */
@@ -87,6 +97,8 @@ export interface JobQueue {
   counts(): Promise<Record<JobState, number>>;
   /** Whether the store answers (health endpoint). */
   healthy(): Promise<boolean>;
+  /** The jobs running now and the worker (lease owner) running each (the operator's page). */
+  runningJobs?(): Promise<RunningJobInfo[]>;
   /** Releases connections and files. */
   close(): Promise<void>;
   /**

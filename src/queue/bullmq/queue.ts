@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { GATE_NAMES, type Logger } from '../../gates/types.js';
 import type { Job, JobState } from '../job.js';
 import { BACKOFF_JITTER, type QueueTuning } from '../options.js';
-import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
+import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, RunningJobInfo, WorkerHandle } from '../types.js';
 import { startBullWorkers } from './worker.js';
 import { JobAbortedError } from '../abort.js';
 import { REDIS_COMMAND_TIMEOUT_MS, WORKER_OPTIONS } from './connection.js';
@@ -344,6 +344,16 @@ export class BullJobQueue implements JobQueue {
       failed: n('failed'),
       cancelled,
     };
+  }
+
+  /** Jobs BullMQ has active, with the worker that took each when BullMQ recorded it. */
+  async runningJobs(): Promise<RunningJobInfo[]> {
+    const active = await this.queue.getActive(0, 200);
+    return active.map((bullJob) => ({
+      job: bullJob.data.job,
+      ...(bullJob.processedBy ? { worker: bullJob.processedBy } : {}),
+      ...(bullJob.processedOn ? { startedAt: bullJob.processedOn } : {}),
+    }));
   }
 
   /** True when Redis answers a ping. */

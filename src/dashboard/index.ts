@@ -1,0 +1,61 @@
+/**
+ * The dashboard as the web process mounts it: the routes, fed with the runtime's history and live
+ * figures (queue depth, running jobs, sandbox, version) for the operator page.
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../gates/types.js';
+import { APP_ROOT } from '../paths.js';
+import type { JobQueue } from '../queue/types.js';
+import type { HistoryStore } from '../store/history.js';
+import type { RunningJob } from './pages/operator.js';
+import { createDashboard, type DashboardHandler } from './routes.js';
+
+export { DASHBOARD_PREFIX, dashboardPaths } from './paths.js';
+
+/** What the web process hands the dashboard. */
+export interface MountOptions {
+  /** The history. */
+  history: HistoryStore;
+  /** The job queue (depth, running jobs). */
+  queue: JobQueue;
+  /** `sqlite` or `redis`. */
+  backend: string;
+  /** The sandbox's state, as `/healthz` reports it. */
+  sandbox(): Promise<{ available: boolean; mode?: string; reason?: string }>;
+  /** Process environment. */
+  env: NodeJS.ProcessEnv;
+  /** Failures. */
+  log: Logger;
+}
+
+async function appVersion(): Promise<string> {
+  const text = await readFile(path.join(APP_ROOT, 'package.json'), 'utf8').catch(() => '{}');
+  return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+}
+
+/** The dashboard's request handler. */
+export function mountDashboard(options: MountOptions): DashboardHandler {
+  const version = appVersion();
+  return createDashboard({
+    history: options.history,
+    env: options.env,
+    log: options.log,
+    async operator() {
+      const [counts, running, sandbox] = await Promise.all([
+        options.queue.counts().catch(() => ({})),
+        options.queue.runningJobs?.().catch(() => []) ?? Promise.resolve([]),
+        options.sandbox(),
+      ]);
+      const jobs: RunningJob[] = running.map((r) => ({
+        worker: r.worker ?? 'a worker',
+        jobId: r.job.id,
+        repository: `${r.job.owner}/${r.job.repo}`,
+        sha: r.job.sha,
+        ...(r.startedAt === undefined ? {} : { startedAt: r.startedAt }),
+      }));
+      return { counts, running: jobs, sandbox, version: await version, backend: options.backend };
+    },
+  });
+}
