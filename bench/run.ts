@@ -13,6 +13,7 @@ const BENCHES: Record<string, string> = {
   deploy: './deploy.js',
   'webhook-ack': './webhook-ack.js',
   'pipeline-deploy': './pipeline-deploy.js',
+  dashboard: './dashboard.js',
 };
 
 const wanted = process.argv.slice(2);

@@ -2,7 +2,8 @@
  * The trend charts of a repository page, drawn on the server as SVG: d3-scale maps values to pixels and
  * d3-shape writes the path strings, so the page needs no script and no CDN. Each commit is one
  * `<circle>` per series (with a `<title>` tooltip) and each threshold a dashed line: a reader counts
- * commits by the points, and sees at a glance which side of the bar the line runs.
+ * commits by the points, and sees at a glance which side of the bar the line runs. The first series is
+ * drawn last, on top, where two series meet (coverage and documentation both at 100 %).
  * @module
  */
 import { scaleLinear, scalePoint } from 'd3-scale';
@@ -87,6 +88,6 @@ ${points.map((p) => html`<circle class="point point-${s.id}" cx="${x(p.i) ?? 0}"
   const legend = plotted.map((s, i) => html`<span class="legend legend-${s.id}">${s.label}${thresholds[i] === undefined ? '' : ` (threshold ${String(thresholds[i])})`}</span>`);
   return html`<figure class="chart"><svg viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" role="img" aria-label="${title}">
 <g class="axis">${ticks}<text class="axis-label" x="${CHART_WIDTH - MARGIN.right}" y="${CHART_HEIGHT - 8}">oldest → newest (${runs.length} commits)</text></g>
-${drawn}
+${[...drawn].reverse()}
 </svg><figcaption>${legend}</figcaption></figure>`;
 }

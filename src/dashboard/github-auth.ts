@@ -6,6 +6,7 @@
  * and the answer is kept for {@link ACCESS_CACHE_MS}, so a page view costs no request most of the time.
  * @module
  */
+import { LRUCache } from 'lru-cache';
 
 /** How long GitHub's answer about a user's access is trusted. */
 export const ACCESS_CACHE_MS = 60_000;
@@ -47,7 +48,7 @@ const NO_ACCESS: RepositoryAccess = { read: false, push: false };
 
 /** OAuth and access checks against one GitHub. */
 export class GitHubAuth {
-  private readonly access = new Map<string, { answer: RepositoryAccess; until: number }>();
+  private readonly access: LRUCache<string, RepositoryAccess>;
 
   /**
    * @param urls Where GitHub is.
@@ -57,8 +58,10 @@ export class GitHubAuth {
   constructor(
     readonly urls: GitHubUrls,
     private readonly client: { id: string; secret: string },
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.access = new LRUCache({ max: MAX_ACCESS_ENTRIES, ttl: ACCESS_CACHE_MS, perf: { now } });
+  }
 
   /** GitHub's authorization page for this sign-in. */
   authorizeUrl(redirectUri: string, state: string): string {
@@ -96,13 +99,12 @@ export class GitHubAuth {
   async repositoryAccess(sessionId: string, token: string, owner: string, repo: string): Promise<RepositoryAccess> {
     const key = `${sessionId}\n${owner}/${repo}`.toLowerCase();
     const cached = this.access.get(key);
-    if (cached && cached.until > this.now()) return cached.answer;
+    if (cached) return cached;
     const { status, body } = await this.get(`/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`, token).catch(() => ({ status: 0, body: undefined }));
     if (status !== 200 && status !== 404 && status !== 403) return NO_ACCESS;
     const permissions = (body as { permissions?: { pull?: boolean; push?: boolean } } | undefined)?.permissions;
     const answer: RepositoryAccess = status === 200 ? { read: permissions?.pull ?? true, push: permissions?.push ?? false } : NO_ACCESS;
-    while (this.access.size >= MAX_ACCESS_ENTRIES) this.access.delete(this.access.keys().next().value ?? '');
-    this.access.set(key, { answer, until: this.now() + ACCESS_CACHE_MS });
+    this.access.set(key, answer);
     return answer;
   }
 

@@ -7,12 +7,13 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import { GATE_NAMES, type GateName, type Logger } from '../gates/types.js';
 import { readBody } from '../http-body.js';
 import type { HistoryStore, RepositoryInfo } from '../store/history.js';
 import { BADGE_CACHE_CONTROL, renderBadge } from './badges.js';
 import { adminsFrom, GitHubAuth, githubUrlsFrom, type GitHubUrls } from './github-auth.js';
-import { html, type SafeHtml } from './html.js';
+import { html, raw, type SafeHtml } from './html.js';
 import { page, STYLESHEET, type Viewer } from './layout.js';
 import { commitPage } from './pages/commit.js';
 import { filePage } from './pages/file.js';
@@ -24,6 +25,12 @@ import { sessionSecretFrom, SessionStore, type Session } from './session.js';
 
 /** Largest form body read (a CSRF token and a few fields). */
 export const MAX_FORM_BYTES = 4096;
+
+/**
+ * Rendered badges and public repository pages kept, keyed by the repository's latest run: a new run
+ * changes the key, so nothing stale is served, and a README viewed often costs one indexed query.
+ */
+export const RENDER_CACHE_ENTRIES = 2_000;
 
 /** Name of the cookie holding the sign-in's state while the user is at GitHub. */
 export const OAUTH_STATE_COOKIE = 'qg_oauth';
@@ -71,6 +78,7 @@ export function createDashboard(deps: DashboardDeps): DashboardHandler {
   const sessions = new SessionStore(sessionSecretFrom(env), publicUrl.startsWith('https:'), now);
   const auth = env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET ? new GitHubAuth(urls, { id: env.GITHUB_CLIENT_ID, secret: env.GITHUB_CLIENT_SECRET }, now) : undefined;
   const admins = adminsFrom(env);
+  const rendered = new LRUCache<string, string>({ max: RENDER_CACHE_ENTRIES });
   const callbackUrl = (req: IncomingMessage) => `${publicUrl || `http://${req.headers.host ?? 'localhost'}`}${dashboardPaths.callback()}`;
 
   function send(r: Request, status: number, body: string, headers: Record<string, string | string[]> = {}): true {
@@ -112,7 +120,10 @@ export function createDashboard(deps: DashboardDeps): DashboardHandler {
       allowed = expected.length === given.length && timingSafeEqual(expected, given);
     }
     const run = allowed ? history.defaultBranchRuns(owner, repo, 1)[0] : undefined;
-    r.res.writeHead(allowed ? 200 : 404, { 'content-type': 'image/svg+xml', 'cache-control': BADGE_CACHE_CONTROL, 'x-content-type-options': 'nosniff' }).end(renderBadge(gate, run));
+    const key = `badge\n${gate}\n${run === undefined ? 'none' : `${owner}/${repo}#${String(run.id)}`}`;
+    let svg = rendered.get(key);
+    if (svg === undefined) rendered.set(key, (svg = renderBadge(gate, run)));
+    r.res.writeHead(allowed ? 200 : 404, { 'content-type': 'image/svg+xml', 'cache-control': BADGE_CACHE_CONTROL, 'x-content-type-options': 'nosniff' }).end(svg);
     return true;
   }
 
@@ -168,6 +179,10 @@ export function createDashboard(deps: DashboardDeps): DashboardHandler {
     const { info, push } = seen;
     const shared = !info.private;
     if (rest.length === 0) {
+      // A public page's body is the same for everyone until the next run.
+      const key = shared ? `page\n${owner}/${repo}\n${String(info.lastRunAt)}` : undefined;
+      const cached = key === undefined ? undefined : rendered.get(key);
+      if (cached !== undefined) return show(r, 200, `${owner}/${repo}`, raw(cached), shared);
       const body = repositoryPage({
         repository: info,
         defaultRuns: history.defaultBranchRuns(owner, repo, TREND_COMMITS),
@@ -177,6 +192,7 @@ export function createDashboard(deps: DashboardDeps): DashboardHandler {
         canManageBadges: push,
         ...(r.viewer.csrfToken ? { csrfToken: r.viewer.csrfToken } : {}),
       });
+      if (key !== undefined) rendered.set(key, body.text);
       return show(r, 200, `${owner}/${repo}`, body, shared);
     }
     if (rest[0] === 'badge-token' && rest.length === 1 && r.req.method === 'POST') {

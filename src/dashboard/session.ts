@@ -10,6 +10,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse, serialize } from 'cookie';
 import Tokens from 'csrf';
+import { LRUCache } from 'lru-cache';
 import { DASHBOARD_PREFIX } from './paths.js';
 
 /** Name of the session cookie. */
@@ -37,7 +38,7 @@ export interface Session {
 
 /** The sessions of one web process. */
 export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions: LRUCache<string, Session>;
   private readonly tokens = new Tokens();
 
   /**
@@ -49,7 +50,9 @@ export class SessionStore {
     private readonly secret: string,
     private readonly secure: boolean,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.sessions = new LRUCache({ max: MAX_SESSIONS });
+  }
 
   /** Signs a value: `value.signature`. */
   sign(value: string): string {
@@ -68,7 +71,6 @@ export class SessionStore {
 
   /** Starts a session; returns it and its `Set-Cookie` header. */
   create(login: string, token: string): { session: Session; cookie: string } {
-    while (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value ?? '');
     const session: Session = { id: randomBytes(24).toString('base64url'), login, token, csrfSecret: this.tokens.secretSync(), expiresAt: this.now() + SESSION_TTL_MS };
     this.sessions.set(session.id, session);
     return { session, cookie: this.cookie(SESSION_COOKIE, this.sign(session.id), SESSION_TTL_MS / 1000) };

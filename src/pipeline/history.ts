@@ -8,7 +8,7 @@
 import { GATE_NAMES, type GateResult } from '../gates/types.js';
 import type { Job } from '../queue/job.js';
 import type { HistoryRun, PhaseDurations } from '../store/history.js';
-import { readTextInside } from '../workspace/read-inside.js';
+import { readTextInsideSync } from '../workspace/read-inside.js';
 import type { JobOutcome } from './deps.js';
 
 /** Largest source file kept: larger ones (generated bundles) are not worth a file view. */
@@ -58,23 +58,33 @@ function wantedPaths(results: readonly GateResult[]): string[] {
   return [...paths];
 }
 
+function readOrSkip(dir: string, file: string): string | undefined {
+  try {
+    return readTextInsideSync(dir, file, { maxBytes: MAX_SOURCE_BYTES_PER_FILE });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads the sources the file view shows from the checkout, within the caps; a file that cannot be
- * read safely (a link out of the checkout, too large) is left out.
+ * read safely (a link out of the checkout, too large) is left out. Synchronous reads: a few dozen
+ * small files cost a fraction of a millisecond each this way, where a promise per file cost several
+ * event-loop turns each (bench/dashboard.ts).
  * @param dir The checkout.
  * @param results The gates' results.
  */
-export async function collectSources(dir: string, results: readonly GateResult[]): Promise<Record<string, string>> {
+export function collectSources(dir: string, results: readonly GateResult[]): Promise<Record<string, string>> {
   const sources: Record<string, string> = {};
   let total = 0;
   for (const file of wantedPaths(results)) {
     if (total >= MAX_SOURCE_BYTES_PER_RUN) break;
-    const text = await readTextInside(dir, file, { maxBytes: MAX_SOURCE_BYTES_PER_FILE }).catch(() => undefined);
+    const text = readOrSkip(dir, file);
     if (text === undefined || total + text.length > MAX_SOURCE_BYTES_PER_RUN) continue;
     sources[file] = text;
     total += text.length;
   }
-  return sources;
+  return Promise.resolve(sources);
 }
 
 /** What the handler knows besides the outcome. */
