@@ -9,7 +9,7 @@ import type { Logger } from '../gates/types.js';
 import { APP_ROOT } from '../paths.js';
 import type { JobQueue } from '../queue/types.js';
 import type { HistoryStore } from '../store/history.js';
-import type { RunningJob } from './pages/operator.js';
+import type { OperatorData, RunningJob } from './pages/operator.js';
 import { createDashboard, type DashboardHandler } from './routes.js';
 
 export { DASHBOARD_PREFIX, dashboardPaths } from './paths.js';
@@ -35,27 +35,30 @@ async function appVersion(): Promise<string> {
   return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
 }
 
+/**
+ * The operator page's live figures: the queue's counts and running jobs (an unanswering queue shows
+ * none rather than failing the page), the sandbox, the version.
+ * @param options The runtime's parts.
+ * @param version The app's version.
+ */
+export async function liveFigures(options: Omit<MountOptions, 'history' | 'env' | 'log'>, version: Promise<string> = appVersion()): Promise<Omit<OperatorData, 'lastHour' | 'failures' | 'now'>> {
+  const [counts, running, sandbox] = await Promise.all([
+    options.queue.counts().catch(() => ({})),
+    options.queue.runningJobs?.().catch(() => []) ?? Promise.resolve([]),
+    options.sandbox(),
+  ]);
+  const jobs: RunningJob[] = running.map((r) => ({
+    worker: r.worker ?? 'a worker',
+    jobId: r.job.id,
+    repository: `${r.job.owner}/${r.job.repo}`,
+    sha: r.job.sha,
+    ...(r.startedAt === undefined ? {} : { startedAt: r.startedAt }),
+  }));
+  return { counts, running: jobs, sandbox, version: await version, backend: options.backend };
+}
+
 /** The dashboard's request handler. */
 export function mountDashboard(options: MountOptions): DashboardHandler {
   const version = appVersion();
-  return createDashboard({
-    history: options.history,
-    env: options.env,
-    log: options.log,
-    async operator() {
-      const [counts, running, sandbox] = await Promise.all([
-        options.queue.counts().catch(() => ({})),
-        options.queue.runningJobs?.().catch(() => []) ?? Promise.resolve([]),
-        options.sandbox(),
-      ]);
-      const jobs: RunningJob[] = running.map((r) => ({
-        worker: r.worker ?? 'a worker',
-        jobId: r.job.id,
-        repository: `${r.job.owner}/${r.job.repo}`,
-        sha: r.job.sha,
-        ...(r.startedAt === undefined ? {} : { startedAt: r.startedAt }),
-      }));
-      return { counts, running: jobs, sandbox, version: await version, backend: options.backend };
-    },
-  });
+  return createDashboard({ history: options.history, env: options.env, log: options.log, operator: () => liveFigures(options, version) });
 }

@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { liveFigures, mountDashboard } from '../../src/dashboard/index.js';
+import { createQueue } from '../../src/queue/index.js';
+import { makeJob, removeTempDirs, tempDir, waitFor } from '../queue/support/helpers.js';
+
+afterAll(removeTempDirs);
+
+describe('the operator page\'s live figures', () => {
+  it('lists each running job with the worker that leased it, beside the queue\'s counts', async () => {
+    const queued = await createQueue({ env: { DATA_DIR: tempDir() }, workerId: 'machine-a:42', tuning: { pollMs: 10 } });
+    let release: () => void = () => undefined;
+    const started: string[] = [];
+    const workers = queued.queue.process(
+      (job) => {
+        started.push(job.id);
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      { concurrency: 1 },
+    );
+    try {
+      const job = makeJob({ owner: 'octo-org', repo: 'widgets' });
+      await queued.queue.enqueue(job, { dedupKey: job.id });
+      await waitFor(() => started.length === 1, 'the job to start');
+      const figures = await liveFigures({ queue: queued.queue, backend: queued.backend, sandbox: () => Promise.resolve({ available: true, mode: 'bubblewrap' }) }, Promise.resolve('9.9.9'));
+      expect(figures.running).toEqual([{ worker: 'machine-a:42', jobId: job.id, repository: 'octo-org/widgets', sha: job.sha }]);
+      expect(figures.counts.running).toBe(1);
+      expect(figures).toMatchObject({ version: '9.9.9', backend: 'sqlite', sandbox: { mode: 'bubblewrap' } });
+    } finally {
+      release();
+      await workers.close();
+      await queued.close();
+    }
+  });
+
+  it('shows no counts rather than failing when the queue does not answer, and mounts the routes', async () => {
+    const queue = { counts: () => Promise.reject(new Error('down')) } as never;
+    const figures = await liveFigures({ queue, backend: 'redis', sandbox: () => Promise.resolve({ available: false, reason: 'no bwrap' }) }, Promise.resolve('1'));
+    expect(figures).toMatchObject({ counts: {}, running: [], sandbox: { available: false } });
+    const queued = await createQueue({ env: { DATA_DIR: tempDir() } });
+    try {
+      const handler = mountDashboard({ history: queued.store.history ?? (undefined as never), queue: queued.queue, backend: 'sqlite', sandbox: () => Promise.resolve({ available: true }), env: {}, log: { info: () => undefined, warn: () => undefined, debug: () => undefined } });
+      expect(typeof handler).toBe('function');
+    } finally {
+      await queued.close();
+    }
+  });
+});
