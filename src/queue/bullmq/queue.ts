@@ -365,7 +365,6 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  /** Stops workers (running jobs go back to waiting) and closes the queue; the caller closes the client. */
   /** Listens to BullMQ's `completed` events (on a connection of their own) and hands on each job's returnvalue. */
   async onResult(listener: (result: unknown) => void): Promise<() => Promise<void>> {
     // A blocking reader, so a connection of its own, set up as the workers' are.
@@ -383,6 +382,7 @@ export class BullJobQueue implements JobQueue {
     };
   }
 
+  /** Stops workers (running jobs go back to waiting) and closes the queue; the caller closes the client. */
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((worker) => worker.close()));
     // BullMQ still setting up its connection (a queue closed right after it was made) would fail that
