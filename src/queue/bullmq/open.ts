@@ -25,6 +25,8 @@ export interface RedisBackendOptions {
   dataDir: string;
   /** Lease, poll and retry timing. */
   tuning: QueueTuning;
+  /** This process's worker id. */
+  workerId?: string;
   /** Progress and failures. */
   log?: Logger;
 }
@@ -46,7 +48,7 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Qu
     client.disconnect();
     throw error;
   }
-  const queue = new BullJobQueue({ client, url, prefix, tuning: options.tuning, ...(log === undefined ? {} : { log }) });
+  const queue = new BullJobQueue({ client, url, prefix, tuning: options.tuning, ...(options.workerId === undefined ? {} : { workerId: options.workerId }), ...(log === undefined ? {} : { log }) });
   return {
     queue,
     store: {

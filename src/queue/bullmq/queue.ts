@@ -44,6 +44,8 @@ export interface BullQueueOptions {
   prefix: string;
   /** Attempts, backoff and lease. */
   tuning: QueueTuning;
+  /** This process's worker id: BullMQ records it on each job it takes (`processedBy`, the operator page). */
+  workerId?: string;
   /** Progress and failures. */
   log?: Logger;
 }
@@ -317,6 +319,7 @@ export class BullJobQueue implements JobQueue {
       running: this.running,
       isCancelled: async (id) => (await this.options.client.exists(this.cancelledKey(id))) === 1,
       storedCheckRunIds: (jobId) => this.storedCheckRunIds(jobId),
+      ...(this.options.workerId === undefined ? {} : { workerId: this.options.workerId }),
       ...(this.options.log === undefined ? {} : { log: this.options.log }),
     });
     const handle: WorkerHandle = {

@@ -36,6 +36,8 @@ export interface BullWorkerOptions {
   isCancelled(bullId: string): Promise<boolean>;
   /** Check-run ids recorded after the job was stored (`BullJobQueue.setCheckRunIds`). */
   storedCheckRunIds(jobId: string): Promise<Job['checkRunIds']>;
+  /** Name BullMQ records on each job this worker takes (`processedBy`). */
+  workerId?: string;
   /** Progress and failures. */
   log?: Logger;
 }
@@ -121,6 +123,7 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
   const worker = new Worker<BullJobData>(options.queueName, processJob, {
     connection,
     prefix: options.prefix,
+    ...(options.workerId === undefined ? {} : { name: options.workerId }),
     concurrency: options.concurrency,
     lockDuration: tuning.leaseMs,
     stalledInterval: tuning.leaseMs,
