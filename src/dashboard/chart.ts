@@ -16,7 +16,7 @@ import { html, type SafeHtml } from './html.js';
 export const CHART_WIDTH = 720;
 /** Chart height in SVG units. */
 export const CHART_HEIGHT = 220;
-const MARGIN = { top: 12, right: 16, bottom: 28, left: 44 };
+const MARGIN = { top: 12, right: 16, bottom: 34, left: 44 };
 
 /** One plotted series. */
 export interface Series {
@@ -69,6 +69,9 @@ export function trendChart(title: string, runs: readonly HistorySummary[], serie
   const values = plotted.flatMap((s) => runs.map((r) => metricOf(r, s.gate, s.metric) ?? 0));
   const top = fixedMax ?? Math.max(1, ...values, ...thresholds.map((t) => t ?? 0));
   const y = scaleLinear().domain([0, top]).nice().range([CHART_HEIGHT - MARGIN.bottom, MARGIN.top]);
+  // Short shas under the points, at most about ten, so they never overlap.
+  const every = Math.ceil(runs.length / 10);
+  const shas = runs.flatMap((run, i) => (i % every === 0 || i === runs.length - 1 ? [html`<text class="x-tick" x="${x(i) ?? 0}" y="${CHART_HEIGHT - MARGIN.bottom + 14}">${run.sha.slice(0, 7)}</text>`] : []));
   const ticks = y.ticks(5).map((t) => html`<g class="tick"><line x1="${MARGIN.left}" x2="${CHART_WIDTH - MARGIN.right}" y1="${y(t)}" y2="${y(t)}"/><text x="${MARGIN.left - 6}" y="${y(t) + 4}">${t}</text></g>`);
   const drawn = plotted.map((s, index) => {
     const points = runs.flatMap((run, i) => {
@@ -87,7 +90,7 @@ ${points.map((p) => html`<circle class="point point-${s.id}" cx="${x(p.i) ?? 0}"
   });
   const legend = plotted.map((s, i) => html`<span class="legend legend-${s.id}">${s.label}${thresholds[i] === undefined ? '' : ` (threshold ${String(thresholds[i])})`}</span>`);
   return html`<figure class="chart"><svg viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" role="img" aria-label="${title}">
-<g class="axis">${ticks}<text class="axis-label" x="${CHART_WIDTH - MARGIN.right}" y="${CHART_HEIGHT - 8}">oldest → newest (${runs.length} commits)</text></g>
+<g class="axis">${ticks}${shas}<text class="axis-label" x="${CHART_WIDTH - MARGIN.right}" y="${CHART_HEIGHT - 2}">oldest → newest (${runs.length} commits)</text></g>
 ${[...drawn].reverse()}
 </svg><figcaption>${legend}</figcaption></figure>`;
 }

@@ -38,6 +38,7 @@ table { border-collapse: collapse; width:100%; } th, td { text-align:left; paddi
 th { background: var(--bg2); font-weight:600; } td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .chart svg { width:100%; height:auto; border:1px solid var(--line); border-radius:6px; }
 .chart .tick line { stroke:#eef1f4; } .chart .tick text, .chart .axis-label { font-size:10px; fill:var(--muted); text-anchor:end; }
+.chart .x-tick { font-size:9px; fill:var(--muted); text-anchor:middle; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .chart .trend { fill:none; stroke-width:2; } .chart .threshold { stroke-dasharray:5 4; stroke-width:1.5; }
 .series-coverage .trend, .series-coverage .threshold { stroke:#0969da; } .series-coverage circle { fill:#0969da; }
 .series-docs .trend, .series-docs .threshold { stroke:#8250df; } .series-docs circle { fill:#8250df; }

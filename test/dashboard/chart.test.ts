@@ -17,6 +17,15 @@ describe('trend chart', () => {
     expect(svg).toContain('(3 commits)');
   });
 
+  it('labels at most about ten commits under the axis, always the newest', () => {
+    const runs = Array.from({ length: 25 }, (_, i) => run(i + 1, { lines_pct: 80 }));
+    const svg = trendChart('Coverage', runs, PERCENT_SERIES, 100).text;
+    const labels = [...svg.matchAll(/class="x-tick"[^>]*>(\w+)</g)].map((m) => m[1]);
+    expect(labels.length).toBeLessThanOrEqual(11);
+    expect(labels.at(-1)).toBe('2525252');
+    expect(labels[0]).toBe('1111111');
+  });
+
   it('scales counts to the largest value or threshold, and says so when nothing was measured', () => {
     const svg = trendChart('Lint findings', [run(1, { errors: 0, warnings: 40, max_warnings: 10 }, 'lint')], LINT_SERIES).text;
     expect(svg).toContain('>40</text>');
