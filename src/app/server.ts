@@ -24,7 +24,7 @@ import { hookDeliveriesApi } from '../github/deliveries.js';
 import { redeliverMissedDeliveries } from '../queue/redeliver.js';
 import { closeOnSignals } from './signals.js';
 import { startWebhookProxy } from './webhook-proxy.js';
-import { mountDashboard } from '../dashboard/index.js';
+import { lazyDashboard } from '../dashboard/lazy.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -109,7 +109,10 @@ async function buildHandler(
   });
   const history = runtime.history;
   const dashboard = history
-    ? mountDashboard({ history, queue: runtime.queued.queue, backend: runtime.queued.backend, sandbox: async () => (await runtime.health()).sandbox, env, log: probot.log })
+    ? lazyDashboard(async () => {
+        const { mountDashboard } = await import('../dashboard/index.js');
+        return mountDashboard({ history, queue: runtime.queued.queue, backend: runtime.queued.backend, sandbox: async () => (await runtime.health()).sandbox, env, log: probot.log });
+      })
     : undefined;
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {

@@ -45,3 +45,20 @@ describe('the operator page\'s live figures', () => {
     }
   });
 });
+
+describe('lazyDashboard', () => {
+  it('leaves other paths alone without loading, and loads once for dashboard paths', async () => {
+    const { lazyDashboard } = await import('../../src/dashboard/lazy.js');
+    let loads = 0;
+    const handler = lazyDashboard(() => {
+      loads += 1;
+      return Promise.resolve(() => Promise.resolve(true));
+    });
+    const res = {} as never;
+    expect(await handler({ url: '/healthz' } as never, res)).toBe(false);
+    expect(loads).toBe(0);
+    expect(await handler({ url: '/quality-gates/' } as never, res)).toBe(true);
+    expect(await handler({ url: '/quality-gates/operator' } as never, res)).toBe(true);
+    expect(loads).toBe(1);
+  });
+});
