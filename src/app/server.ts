@@ -111,7 +111,15 @@ async function buildHandler(
   const dashboard = history
     ? lazyDashboard(async () => {
         const { mountDashboard } = await import('../dashboard/index.js');
-        return mountDashboard({ history, queue: runtime.queued.queue, backend: runtime.queued.backend, sandbox: async () => (await runtime.health()).sandbox, env, log: probot.log });
+        return mountDashboard({
+          history,
+          queue: runtime.queued.queue,
+          backend: runtime.queued.backend,
+          sandbox: async () => (await runtime.health()).sandbox,
+          installation: async (id) => (await probot.auth(id)) as unknown as Octokit,
+          env,
+          log: probot.log,
+        });
       })
     : undefined;
   return async (req: IncomingMessage, res: ServerResponse) => {

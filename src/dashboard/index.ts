@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Logger } from '../gates/types.js';
 import { APP_ROOT } from '../paths.js';
 import type { JobQueue } from '../queue/types.js';
-import type { HistoryStore } from '../store/history.js';
+import type { HistoryStore, RepositoryInfo } from '../store/history.js';
+import type { Octokit } from '../github/types.js';
 import type { OperatorData, RunningJob } from './pages/operator.js';
 import { createDashboard, type DashboardHandler } from './routes.js';
 
@@ -26,6 +27,8 @@ export interface MountOptions {
   sandbox(): Promise<{ available: boolean; mode?: string; reason?: string }>;
   /** Process environment. */
   env: NodeJS.ProcessEnv;
+  /** An Octokit of an installation (Probot's `auth`), to ask whether a public repository still is. */
+  installation?(installationId: number): Promise<Octokit>;
   /** Failures. */
   log: Logger;
 }
@@ -57,8 +60,33 @@ export async function liveFigures(options: Omit<MountOptions, 'history' | 'env' 
   return { counts, running: jobs, sandbox, version: await version, backend: options.backend };
 }
 
+/**
+ * Whether GitHub says the repository is private, asked with the app's installation token: `true` too
+ * when the app no longer sees it (uninstalled, deleted), `undefined` when GitHub does not answer.
+ * @param octokit The installation's client.
+ * @param info The repository.
+ */
+export async function isPrivateNow(octokit: Octokit, info: Pick<RepositoryInfo, 'owner' | 'repo'>): Promise<boolean | undefined> {
+  try {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner: info.owner, repo: info.repo });
+    return data.private;
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    return status === 404 || status === 403 ? true : undefined;
+  }
+}
+
 /** The dashboard's request handler. */
 export function mountDashboard(options: MountOptions): DashboardHandler {
   const version = appVersion();
-  return createDashboard({ history: options.history, env: options.env, log: options.log, operator: () => liveFigures(options, version) });
+  const { installation } = options;
+  return createDashboard({
+    history: options.history,
+    env: options.env,
+    log: options.log,
+    operator: () => liveFigures(options, version),
+    ...(installation
+      ? { isPrivateNow: async (info: RepositoryInfo) => (info.installationId === undefined ? undefined : isPrivateNow(await installation(info.installationId), info)) }
+      : {}),
+  });
 }

@@ -32,6 +32,9 @@ export const MAX_FORM_BYTES = 4096;
  */
 export const RENDER_CACHE_ENTRIES = 2_000;
 
+/** How long GitHub's word that a repository is public is trusted. */
+export const VISIBILITY_CACHE_MS = 5 * 60 * 1000;
+
 /** Name of the cookie holding the sign-in's state while the user is at GitHub. */
 export const OAUTH_STATE_COOKIE = 'qg_oauth';
 
@@ -43,6 +46,12 @@ export interface DashboardDeps {
   env: NodeJS.ProcessEnv;
   /** The operator page's live figures (queue, workers, sandbox). */
   operator(): Promise<Omit<OperatorData, 'lastHour' | 'failures' | 'now'>>;
+  /**
+   * Whether GitHub says the repository is private now (through the app's installation), or undefined
+   * when it cannot tell. A repository recorded as public is shown only once this agrees, so one made
+   * private is hidden without waiting for its next run.
+   */
+  isPrivateNow?(repository: RepositoryInfo): Promise<boolean | undefined>;
   /** Failures. */
   log: Logger;
   /** Clock (tests). */
@@ -79,6 +88,20 @@ export function createDashboard(deps: DashboardDeps): DashboardHandler {
   const auth = env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET ? new GitHubAuth(urls, { id: env.GITHUB_CLIENT_ID, secret: env.GITHUB_CLIENT_SECRET }, now) : undefined;
   const admins = adminsFrom(env);
   const rendered = new LRUCache<string, string>({ max: RENDER_CACHE_ENTRIES });
+  const visibility = new LRUCache<string, Promise<boolean | undefined>>({ max: RENDER_CACHE_ENTRIES, ttl: VISIBILITY_CACHE_MS, perf: { now } });
+
+  /** The repository as recorded, made private when GitHub now says it is. */
+  async function current(owner: string, repo: string): Promise<RepositoryInfo | undefined> {
+    const info = history.repository(owner, repo);
+    if (!info || info.private || !deps.isPrivateNow) return info;
+    const key = `${owner}/${repo}`;
+    let answer = visibility.get(key);
+    if (answer === undefined) visibility.set(key, (answer = deps.isPrivateNow(info).catch(() => undefined)));
+    if ((await answer) !== true) return info;
+    history.setPrivate(owner, repo, true);
+    log.info({ repository: key }, 'repository is private now: its dashboard is hidden from visitors without access');
+    return { ...info, private: true };
+  }
   const callbackUrl = (req: IncomingMessage) => `${publicUrl || `http://${req.headers.host ?? 'localhost'}`}${dashboardPaths.callback()}`;
 
   function send(r: Request, status: number, body: string, headers: Record<string, string | string[]> = {}): true {
@@ -93,7 +116,7 @@ export function createDashboard(deps: DashboardDeps): DashboardHandler {
 
   /** The repository, when the viewer may see it; with whether they may push. */
   async function visible(r: Request, owner: string, repo: string): Promise<{ info: RepositoryInfo; push: boolean } | undefined> {
-    const info = history.repository(owner, repo);
+    const info = await current(owner, repo);
     if (!info) return undefined;
     if (!info.private) return { info, push: false };
     if (!r.session || !auth) return undefined;
@@ -111,8 +134,8 @@ export function createDashboard(deps: DashboardDeps): DashboardHandler {
     return r.session !== undefined && sessions.verifyCsrf(r.session, fields?.get('csrf') ?? undefined);
   }
 
-  function badge(r: Request, owner: string, repo: string, gate: GateName, token: string | null): true {
-    const info = history.repository(owner, repo);
+  async function badge(r: Request, owner: string, repo: string, gate: GateName, token: string | null): Promise<true> {
+    const info = await current(owner, repo);
     let allowed = info !== undefined && !info.private;
     if (info?.private && token) {
       const expected = Buffer.from(history.badgeToken(owner, repo));
@@ -169,7 +192,10 @@ export function createDashboard(deps: DashboardDeps): DashboardHandler {
   async function home(r: Request): Promise<true> {
     const all = history.repositories();
     const shown: RepositoryInfo[] = [];
-    for (const info of all) if (!info.private || (await visible(r, info.owner, info.repo))) shown.push(info);
+    for (const info of all) {
+      const seen = await visible(r, info.owner, info.repo);
+      if (seen) shown.push(seen.info);
+    }
     return show(r, 200, 'Repositories', homePage(shown, r.session !== undefined), r.session === undefined);
   }
 

@@ -122,6 +122,7 @@ export function historyRunOf(job: Job, outcome: JobOutcome, context: HistoryCont
     owner: job.owner,
     repo: job.repo,
     ...(job.private === undefined ? {} : { private: job.private }),
+    installationId: job.installationId,
     defaultBranch: job.defaultBranch,
     sha: job.sha,
     ...(branch === undefined ? {} : { branch }),

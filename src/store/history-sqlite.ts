@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS history_repos (
   private INTEGER NOT NULL,
   default_branch TEXT NOT NULL,
   badge_token TEXT,
+  installation_id INTEGER,
   last_run_at INTEGER NOT NULL,
   PRIMARY KEY (owner, repo)
 );
@@ -83,6 +84,7 @@ interface RepoRow {
   repo: string;
   private: number;
   default_branch: string;
+  installation_id: number | null;
   last_run_at: number;
 }
 
@@ -108,7 +110,14 @@ function summaryOf(row: SummaryRow): HistorySummary {
 }
 
 function repoOf(row: RepoRow): RepositoryInfo {
-  return { owner: row.owner, repo: row.repo, private: row.private === 1, defaultBranch: row.default_branch, lastRunAt: row.last_run_at };
+  return {
+    owner: row.owner,
+    repo: row.repo,
+    private: row.private === 1,
+    defaultBranch: row.default_branch,
+    ...(row.installation_id === null ? {} : { installationId: row.installation_id }),
+    lastRunAt: row.last_run_at,
+  };
 }
 
 /** Whether a run checked the default branch itself: a push (or re-run) there, not a pull request. */
@@ -125,11 +134,13 @@ const newToken = (): string => randomBytes(18).toString('base64url');
 export function sqliteHistoryStore(db: StoreDatabase): HistoryStore {
   db.exec(SCHEMA);
   // An unknown visibility counts as private when new, and leaves a known one alone.
-  const upsertRepo = db.prepare<[string, string, number, string, number, number | null]>(
-    'INSERT INTO history_repos (owner, repo, private, default_branch, last_run_at) VALUES (?, ?, ?, ?, ?) ' +
+  const upsertRepo = db.prepare<[string, string, number, string, number | null, number, number | null]>(
+    'INSERT INTO history_repos (owner, repo, private, default_branch, installation_id, last_run_at) VALUES (?, ?, ?, ?, ?, ?) ' +
       'ON CONFLICT(owner, repo) DO UPDATE SET private = COALESCE(?, history_repos.private), ' +
-      'default_branch = excluded.default_branch, last_run_at = MAX(history_repos.last_run_at, excluded.last_run_at)',
+      'default_branch = excluded.default_branch, installation_id = COALESCE(excluded.installation_id, history_repos.installation_id), ' +
+      'last_run_at = MAX(history_repos.last_run_at, excluded.last_run_at)',
   );
+  const updatePrivate = db.prepare<[number, string, string]>('UPDATE history_repos SET private = ? WHERE owner = ? AND repo = ?');
   const deleteRun = db.prepare<[string]>('DELETE FROM history_runs WHERE job_id = ?');
   const deleteRunSourcesOfJob = db.prepare<[string]>('DELETE FROM history_run_sources WHERE run_id IN (SELECT id FROM history_runs WHERE job_id = ?)');
   const insertRun = db.prepare(
@@ -138,8 +149,9 @@ export function sqliteHistoryStore(db: StoreDatabase): HistoryStore {
   );
   const insertSource = db.prepare<[string, string]>('INSERT OR IGNORE INTO history_sources (hash, text) VALUES (?, ?)');
   const linkSource = db.prepare<[number, string, string]>('INSERT OR REPLACE INTO history_run_sources (run_id, path, hash) VALUES (?, ?, ?)');
-  const selectRepos = db.prepare<[], RepoRow>('SELECT owner, repo, private, default_branch, last_run_at FROM history_repos ORDER BY last_run_at DESC');
-  const selectRepo = db.prepare<[string, string], RepoRow>('SELECT owner, repo, private, default_branch, last_run_at FROM history_repos WHERE owner = ? AND repo = ?');
+  const repoColumns = 'owner, repo, private, default_branch, installation_id, last_run_at';
+  const selectRepos = db.prepare<[], RepoRow>(`SELECT ${repoColumns} FROM history_repos ORDER BY last_run_at DESC`);
+  const selectRepo = db.prepare<[string, string], RepoRow>(`SELECT ${repoColumns} FROM history_repos WHERE owner = ? AND repo = ?`);
   const selectDefault = db.prepare<[string, string, number], SummaryRow>(
     `SELECT ${SUMMARY_COLUMNS} FROM history_runs WHERE owner = ? AND repo = ? AND on_default = 1 ORDER BY finished_at DESC LIMIT ?`,
   );
@@ -165,7 +177,7 @@ export function sqliteHistoryStore(db: StoreDatabase): HistoryStore {
 
   const write = db.transaction((run: HistoryRun) => {
     const visibility = run.private === undefined ? null : Number(run.private);
-    upsertRepo.run(run.owner, run.repo, visibility ?? 1, run.defaultBranch, run.finishedAt, visibility);
+    upsertRepo.run(run.owner, run.repo, visibility ?? 1, run.defaultBranch, run.installationId ?? null, run.finishedAt, visibility);
     deleteRunSourcesOfJob.run(run.jobId);
     deleteRun.run(run.jobId);
     const { lastInsertRowid } = insertRun.run({
@@ -223,6 +235,9 @@ export function sqliteHistoryStore(db: StoreDatabase): HistoryStore {
     },
     source: (runId, path) => selectSource.get(runId, path)?.text,
     runsSince: (since, limit) => selectSince.all(since, limit).map(summaryOf),
+    setPrivate(owner, repo, isPrivate) {
+      updatePrivate.run(Number(isPrivate), owner, repo);
+    },
     badgeToken: (owner, repo) => ensureToken(owner, repo, false),
     rotateBadgeToken: (owner, repo) => ensureToken(owner, repo, true),
     prune: db.transaction((before: number): number => {

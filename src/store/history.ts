@@ -40,6 +40,8 @@ export interface HistoryRun {
   repo: string;
   /** Whether the repository is private; undefined when the webhook did not say (treated as private). */
   private?: boolean;
+  /** The GitHub App installation, through which the dashboard asks GitHub whether the repository is still public. */
+  installationId?: number;
   /** The default branch when the job ran. */
   defaultBranch: string;
   /** The commit. */
@@ -126,6 +128,8 @@ export interface RepositoryInfo {
   repo: string;
   /** Private unless a webhook said public. */
   private: boolean;
+  /** The installation of the latest run. */
+  installationId?: number;
   /** Default branch. */
   defaultBranch: string;
   /** Last run recorded (ms since epoch). */
@@ -156,6 +160,8 @@ export interface HistoryStore {
   badgeToken(owner: string, repo: string): string;
   /** Replaces the private-badge token; the old URL stops working. */
   rotateBadgeToken(owner: string, repo: string): string;
+  /** Records what GitHub says about the repository's visibility now. */
+  setPrivate(owner: string, repo: string, isPrivate: boolean): void;
   /** Deletes runs older than `before` and sources no run refers to; returns the runs deleted. */
   prune(before: number): number;
 }

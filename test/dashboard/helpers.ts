@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../../src/store/database.js';
 import { sqliteHistoryStore } from '../../src/store/history-sqlite.js';
-import type { HistoryStore } from '../../src/store/history.js';
+import type { HistoryStore, RepositoryInfo } from '../../src/store/history.js';
 import { createDashboard } from '../../src/dashboard/routes.js';
 import type { OperatorData } from '../../src/dashboard/pages/operator.js';
 import type { FakeGitHub } from '../support/fake-github.js';
@@ -17,7 +17,12 @@ export interface ServedDashboard {
 }
 
 /** Starts the dashboard. */
-export async function serveDashboard(github: FakeGitHub, env: NodeJS.ProcessEnv = {}, live: Partial<Omit<OperatorData, 'lastHour' | 'failures' | 'now'>> = {}): Promise<ServedDashboard> {
+export async function serveDashboard(
+  github: FakeGitHub,
+  env: NodeJS.ProcessEnv = {},
+  live: Partial<Omit<OperatorData, 'lastHour' | 'failures' | 'now'>> = {},
+  isPrivateNow?: (repository: RepositoryInfo) => Promise<boolean | undefined>,
+): Promise<ServedDashboard> {
   const history = sqliteHistoryStore(openDatabase(tempDir()));
   let handler: ReturnType<typeof createDashboard> = () => Promise.resolve(false);
   const server: Server = createServer((req, res) => {
@@ -30,6 +35,7 @@ export async function serveDashboard(github: FakeGitHub, env: NodeJS.ProcessEnv 
     env: { QG_PUBLIC_URL: `${url}/`, GHE_HOST: github.host, GHE_PROTOCOL: 'http', GITHUB_CLIENT_ID: github.oauthClient.id, GITHUB_CLIENT_SECRET: github.oauthClient.secret, QG_SESSION_SECRET: 'test-secret', ...env },
     log: { info: () => undefined, warn: () => undefined, debug: () => undefined },
     operator: () => Promise.resolve({ counts: { queued: 2, running: 1 }, running: [], version: '0.1.0', backend: 'sqlite', sandbox: { available: true, mode: 'bubblewrap' }, ...live }),
+    ...(isPrivateNow ? { isPrivateNow } : {}),
   });
   return { url, history, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -62,3 +62,40 @@ describe('lazyDashboard', () => {
     expect(loads).toBe(1);
   });
 });
+
+describe('a repository made private since its last run', () => {
+  it('is hidden once GitHub says so, and that is remembered', async () => {
+    const { startFakeGitHub } = await import('../support/fake-github.js');
+    const { serveDashboard } = await import('./helpers.js');
+    const { sampleRun } = await import('../support/history.js');
+    const github = await startFakeGitHub();
+    const asked: string[] = [];
+    const dash = await serveDashboard(github, {}, {}, (info) => {
+      asked.push(info.repo);
+      return Promise.resolve(info.repo === 'turned' ? true : info.repo === 'flaky' ? undefined : false);
+    });
+    try {
+      for (const repo of ['turned', 'open', 'flaky']) dash.history.record(sampleRun({ repo, jobId: repo }));
+      expect((await fetch(`${dash.url}/quality-gates/octo-org/turned`)).status).toBe(404);
+      expect((await fetch(`${dash.url}/quality-gates/badge/octo-org/turned/coverage.svg`)).status).toBe(404);
+      expect(dash.history.repository('octo-org', 'turned')?.private).toBe(true);
+      expect((await fetch(`${dash.url}/quality-gates/octo-org/open`)).status).toBe(200);
+      expect((await fetch(`${dash.url}/quality-gates/octo-org/open`)).status).toBe(200);
+      expect((await fetch(`${dash.url}/quality-gates/octo-org/flaky`)).status).toBe(200);
+      expect(asked.filter((repo) => repo === 'open')).toEqual(['open']);
+    } finally {
+      await dash.close();
+      await github.close();
+    }
+  });
+
+  it('asks GitHub with the installation token: private, or gone (404), hides; no answer keeps the record', async () => {
+    const { isPrivateNow } = await import('../../src/dashboard/index.js');
+    const answering = (answer: () => Promise<unknown>) => ({ request: answer }) as never;
+    const repo = { owner: 'o', repo: 'r' };
+    expect(await isPrivateNow(answering(() => Promise.resolve({ data: { private: true } })), repo)).toBe(true);
+    expect(await isPrivateNow(answering(() => Promise.resolve({ data: { private: false } })), repo)).toBe(false);
+    expect(await isPrivateNow(answering(() => Promise.reject(Object.assign(new Error('Not Found'), { status: 404 }))), repo)).toBe(true);
+    expect(await isPrivateNow(answering(() => Promise.reject(Object.assign(new Error('Bad gateway'), { status: 502 }))), repo)).toBeUndefined();
+  });
+});

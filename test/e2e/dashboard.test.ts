@@ -62,6 +62,7 @@ run('dashboard in Chromium', () => {
     // A trend worth a screenshot: coverage, lint and docs each fail once, then all pass.
     const dirs = ['js-coverage-fail', 'js-lint-fail', 'js-docs-fail', 'js-pass'].map(fixture);
     for (const [i, sha] of commits.entries()) await push('widgets', sha, dirs[i] ?? '');
+    e2e.github.visibility.set(`${OWNER}/vault`, true);
     await push('vault', shaOf('vault-1'), fixture('js-pass'), true);
     await recorded('widgets', 4);
     profile = await mkdtemp(path.join(os.tmpdir(), 'qg-chromium-'));
@@ -127,6 +128,15 @@ run('dashboard in Chromium', () => {
     expect((await signedIn.goto(`${e2e.app.url}/quality-gates/${OWNER}/vault`))?.status()).toBe(404);
     await stranger.close();
   });
+
+  it('hides a repository made private since its last run, asking GitHub rather than waiting for a push', async () => {
+    const tab = await browser.newPage();
+    expect((await tab.goto(`${e2e.app.url}/quality-gates/${OWNER}/widgets`))?.status()).toBe(200);
+    await push('gadgets', shaOf('gadget-1'), fixture('js-pass'));
+    e2e.github.visibility.set(`${OWNER}/gadgets`, true);
+    expect((await tab.goto(`${e2e.app.url}/quality-gates/${OWNER}/gadgets`))?.status()).toBe(404);
+    await tab.close();
+  }, 240_000);
 
   it('shows the private repository and the operator page to an admin who can read it', async () => {
     e2e.github.grantAccess('octo-admin', OWNER, 'vault', true);

@@ -94,6 +94,8 @@ export class FakeGitHub {
   private readonly oauthCodes = new Map<string, string>();
   /** User tokens → login. */
   readonly userTokens = new Map<string, string>();
+  /** `owner/repo` → private, as the installation sees it (`GET /repos/{owner}/{repo}`); unlisted ones are public. */
+  readonly visibility = new Map<string, boolean>();
   /** `login` → `owner/repo` → whether they may push; a repository not listed is invisible to them (404). */
   readonly userAccess = new Map<string, Map<string, { push: boolean }>>();
   private readonly faults: Fault[] = [];
@@ -195,6 +197,7 @@ export class FakeGitHub {
       if (access === undefined) return send(res, 404, { message: 'Not Found' });
       return send(res, 200, { name: m[2], full_name: `${m[1] ?? ''}/${m[2] ?? ''}`, private: true, permissions: { pull: true, push: access.push, admin: false } });
     }
+    if (method === 'GET' && m) return send(res, 200, { name: m[2], full_name: `${m[1] ?? ''}/${m[2] ?? ''}`, private: this.visibility.get(`${m[1] ?? ''}/${m[2] ?? ''}`) ?? false });
     return undefined;
   }
 
