@@ -52,8 +52,7 @@ figcaption { display:flex; gap:1rem; font-size:12px; color:var(--muted); margin-
 .source td.ln { color:var(--muted); text-align:right; user-select:none; width:1%; }
 .source tr.uncovered td.code { background:#ffebe9; } .source tr.covered td.ln { box-shadow: inset -3px 0 #4ac26b; } .source tr.uncovered td.ln { box-shadow: inset -3px 0 #cf222e; }
 .source td.note { white-space: normal; font-family: inherit; color:var(--bad); width: 35%; } .source td.note .warning { color:var(--warn); }
-.bar { display:inline-block; width:80px; height:8px; background:#ffebe9; border-radius:4px; overflow:hidden; vertical-align:middle; }
-.bar span { display:block; height:100%; background:#4ac26b; }
+meter.bar { width:80px; height:10px; vertical-align:middle; }
 form.inline { display:inline; } button { font: inherit; padding:.2rem .7rem; border:1px solid var(--line); border-radius:6px; background:#fff; cursor:pointer; }
 pre.snippet { background:var(--bg2); padding:.6rem; border-radius:6px; overflow:auto; }
 .empty { color:var(--muted); font-style: italic; }

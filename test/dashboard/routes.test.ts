@@ -40,6 +40,7 @@ describe('dashboard routes', () => {
     const page = await response.text();
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('content-security-policy')).not.toContain('unsafe-inline');
     expect(count(page, 'class="point point-coverage"')).toBe(3);
     expect(count(page, 'class="point point-docs"')).toBe(3);
     expect(count(page, 'class="point point-warnings"')).toBe(3);

@@ -37,7 +37,7 @@ function coverageTable(data: CommitPageData): SafeHtml {
   const { run, detail } = data;
   if (detail.files.length === 0) return html`<p class="empty">No per-file coverage in this run.</p>`;
   return html`<table class="files"><thead><tr><th>File</th><th class="num">Coverage</th><th class="num">Lines</th><th class="num">Covered</th><th class="num">Uncovered</th></tr></thead><tbody>
-${worstFirst(detail.files).map((f) => html`<tr><td>${fileLink(run, detail, f.path)}</td><td class="num"><span class="bar"><span style="width:${Math.round(f.pct)}%"></span></span> ${pct(f.pct)}</td><td class="num">${f.lines}</td><td class="num">${f.covered}</td><td class="num">${f.lines - f.covered}</td></tr>`)}
+${worstFirst(detail.files).map((f) => html`<tr><td>${fileLink(run, detail, f.path)}</td><td class="num"><meter class="bar" min="0" max="100" low="50" high="80" optimum="100" value="${Math.round(f.pct * 10) / 10}">${pct(f.pct)}</meter> ${pct(f.pct)}</td><td class="num">${f.lines}</td><td class="num">${f.covered}</td><td class="num">${f.lines - f.covered}</td></tr>`)}
 </tbody></table>`;
 }
 
