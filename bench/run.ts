@@ -15,6 +15,7 @@ const BENCHES: Record<string, string> = {
   'webhook-ack': './webhook-ack.js',
   'pipeline-deploy': './pipeline-deploy.js',
   'lint-python': './lint-python.js',
+  dashboard: './dashboard.js',
 };
 
 const wanted = process.argv.slice(2);

@@ -76,7 +76,8 @@ function repoFields(payload: Obj): Omit<Job, 'id' | 'deliveryId' | 'trigger' | '
   if (!owner || !repo || !defaultBranch) return 'repository owner, name or default branch missing';
   const installationId = num(obj(payload.installation)?.id);
   if (installationId === undefined) return 'installation id missing';
-  return { installationId, owner, repo, defaultBranch };
+  const visibility = repository?.private;
+  return { installationId, owner, repo, defaultBranch, ...(typeof visibility === 'boolean' ? { private: visibility } : {}) };
 }
 
 /**

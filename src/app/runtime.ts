@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { cacheRoot } from '../paths.js';
 import type { Logger as PinoLogger } from 'probot';
-import { createQueue, concurrencyFrom, type QueueAndStores } from '../queue/index.js';
+import { createQueue, concurrencyFrom, defaultWorkerId, type QueueAndStores } from '../queue/index.js';
+import { createHistoryRecorder, historyDaysFrom } from '../store/history-recorder.js';
+import type { HistoryStore } from '../store/history.js';
 import { loadBindings } from '../deploy/bindings.js';
 import { createSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/types.js';
@@ -45,6 +47,15 @@ export interface Runtime {
   health(): Promise<HealthReport>;
   /** Stops workers (their jobs are given back) and closes the store. */
   close(): Promise<void>;
+  /** The dashboard's history (this machine's SQLite file). */
+  history?: HistoryStore;
+  /** This process's worker id (lease owner). */
+  workerId: string;
+  /**
+   * Web process with Redis: writes the runs that workers anywhere park for it. Returns a function
+   * that stops listening; a no-op with the embedded queue (its workers write directly).
+   */
+  receiveHistory(): Promise<() => Promise<void>>;
 }
 
 /** The sandbox, created on first use; a failed probe is remembered and retried on the next job. */
@@ -73,7 +84,15 @@ function lazySandbox(env: NodeJS.ProcessEnv): { get(): Promise<Sandbox>; state()
 /** Opens the queue and stores and prepares the job handler. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, log } = options;
-  const queued = await createQueue({ env, log });
+  const days = historyDaysFrom(env);
+  const workerId = defaultWorkerId(env);
+  const queued = await createQueue({ env, log, workerId });
+  const recorder = createHistoryRecorder({
+    days,
+    log,
+    ...(queued.store.history ? { store: queued.store.history } : {}),
+    ...(queued.store.historyRelay ? { relay: queued.store.historyRelay } : {}),
+  });
   const metrics = createMetrics({ queue: queued.queue });
   const sandbox = lazySandbox(env);
   // Probe at start so /healthz tells the operator at once whether bubblewrap works here.
@@ -101,12 +120,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(env.QG_PUBLIC_URL ? { publicUrl: env.QG_PUBLIC_URL } : {}),
     ...(options.pendingCheckRuns ? { pendingCheckRuns: options.pendingCheckRuns } : {}),
     onGateResult: (result) => metrics.recordGate(result.gate, result.conclusion, (result.durationMs ?? 0) / 1000),
+    recordHistory: (run) => recorder.recordHistory(run),
+    workerId,
   });
   const handler = createJobHandler({ depsFor, whenDurable: () => queued.queue.whenDurable() });
 
   return {
     queued,
     metrics,
+    workerId,
+    ...(queued.store.history ? { history: queued.store.history } : {}),
+    async receiveHistory() {
+      const listen = queued.queue.onResult?.bind(queued.queue);
+      if (!listen || !queued.store.historyRelay) return () => Promise.resolve();
+      return listen((result) => void recorder.receive(result));
+    },
     startWorkers(concurrency = concurrencyFrom(env)) {
       const handle = queued.queue.process(handler, { concurrency, onOutcome: (outcome) => metrics.recordOutcome(outcome) });
       workers.push(handle);

@@ -24,6 +24,7 @@ import { hookDeliveriesApi } from '../github/deliveries.js';
 import { redeliverMissedDeliveries } from '../queue/redeliver.js';
 import { closeOnSignals } from './signals.js';
 import { startWebhookProxy } from './webhook-proxy.js';
+import { lazyDashboard } from '../dashboard/lazy.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -106,10 +107,26 @@ async function buildHandler(
     onAnswered: (event, status, seconds) => runtime.metrics.webhookAck.observe({ event, status: String(status) }, seconds),
     ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
   });
+  const history = runtime.history;
+  const dashboard = history
+    ? lazyDashboard(async () => {
+        const { mountDashboard } = await import('../dashboard/index.js');
+        return mountDashboard({
+          history,
+          queue: runtime.queued.queue,
+          backend: runtime.queued.backend,
+          sandbox: async () => (await runtime.health()).sandbox,
+          installation: async (id) => (await probot.auth(id)) as unknown as Octokit,
+          env,
+          log: probot.log,
+        });
+      })
+    : undefined;
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
       if (await webhooks(req, res)) return;
       if (await routes(req, res)) return;
+      if (dashboard && (await dashboard(req, res))) return;
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     } catch (error) {
       probot.log.error({ err: error }, 'request failed');
@@ -162,6 +179,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const gauge = new RequestGauge();
   const checkRuns = startCheckRunOutbox({}, gauge);
   const handler = await buildHandler(probot, runtime, env, pendingCheckRuns, checkRuns);
+  const stopHistory = await runtime.receiveHistory();
   const server = createServer((req, res) => {
     gauge.enter();
     res.once('close', () => gauge.leave());
@@ -180,6 +198,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       await proxy?.close();
       await closeHttp(server);
       await checkRuns.close();
+      await stopHistory();
       await runtime.close();
     },
   };

@@ -8,6 +8,7 @@ import type { GateResult, Logger } from '../gates/types.js';
 import type { GateName } from '../gates/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { OnceLedger, ResultCache } from '../store/types.js';
+import type { HistoryRun, PhaseDurations } from '../store/history.js';
 import type { GitHubClient } from '../github/client.js';
 import type { runGates } from '../gates/run.js';
 
@@ -42,6 +43,13 @@ export interface PipelineDeps {
   runGates?: typeof runGates;
   /** Largest tarball to unpack, in bytes. */
   maxTarballBytes?: number;
+  /**
+   * Keeps the finished job's record for the dashboard; must not throw. Resolves with what the queue
+   * hands back as the job's result (the distributed queue carries it to the web process).
+   */
+  recordHistory?(run: HistoryRun): Promise<unknown>;
+  /** Which worker runs the job (recorded in the history). */
+  workerId?: string;
 }
 
 /** What a finished job produced, for logs and tests. */
@@ -50,4 +58,12 @@ export interface JobOutcome {
   results: GateResult[];
   /** True when the gates were skipped because the tree already passed. */
   fromCache: boolean;
+  /** Phase durations in milliseconds (history). */
+  phases?: PhaseDurations;
+  /** The check runs by gate (history links to them). */
+  checkRunIds?: Partial<Record<GateName, number>>;
+  /** Sources kept for the file view (history). */
+  sources?: Record<string, string>;
+  /** Why the gates did not run, when the job ended without results (invalid config). */
+  error?: string;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { changedLinesFromFiles } from '../gates/diff.js';
-import { runGates as defaultRunGates } from '../gates/run.js';
+import { runGates as defaultRunGates, type RunGatesOptions } from '../gates/run.js';
 import type { ChangedLines, GateName, GateResult } from '../gates/types.js';
 import type { Config } from '../config/schema.js';
 import { extractMetrics } from '../report/embed.js';
@@ -42,6 +42,8 @@ export interface GateHooks {
   onGateStart(gate: GateName): Promise<void> | void;
   /** A gate finished. */
   onGateResult(result: GateResult): Promise<void> | void;
+  /** Runs one dependency install (the pipeline times it). */
+  install?: RunGatesOptions['install'];
 }
 
 /** Runs the job's gates on `dir` in the sandbox. No token or key is passed: the engine never sees one. */
@@ -64,5 +66,6 @@ export async function runJobGates(
     ...(input.baseLinesPct !== undefined ? { baseLinesPct: input.baseLinesPct } : {}),
     onGateStart: (gate: GateName) => hooks.onGateStart(gate),
     onGateResult: (result: GateResult) => hooks.onGateResult(result),
+    ...(hooks.install ? { install: hooks.install } : {}),
   });
 }

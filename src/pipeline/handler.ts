@@ -12,7 +12,8 @@ import type { CheckConclusion } from '../github/types.js';
 import { completeAll, ensureCheckRuns } from './checks.js';
 import { failureOutput } from './report.js';
 import { runJob } from './run-job.js';
-import type { PipelineDeps } from './deps.js';
+import type { JobOutcome, PipelineDeps } from './deps.js';
+import { historyRunOf } from './history.js';
 
 /** What the handler needs. */
 export interface JobHandlerOptions {
@@ -48,6 +49,25 @@ async function finish(job: Job, deps: PipelineDeps, conclusion: CheckConclusion,
   await completeAll(job, deps, ids, conclusion, failureOutput(title, reason));
 }
 
+/**
+ * Hands the finished job's record to the history, after its check runs are completed. A failure is
+ * logged, never thrown: the dashboard misses a run, the checks stand.
+ */
+async function record(job: Job, deps: PipelineDeps, outcome: JobOutcome, error?: string): Promise<unknown> {
+  if (!deps.recordHistory) return undefined;
+  try {
+    const run = historyRunOf(job, outcome, {
+      checkRunIds: outcome.checkRunIds ?? job.checkRunIds,
+      ...(error ?? outcome.error ? { error: error ?? outcome.error } : {}),
+      ...(deps.workerId ? { worker: deps.workerId } : {}),
+    });
+    return await deps.recordHistory(run);
+  } catch (failure) {
+    deps.log.warn({ err: failure }, 'could not record the job in the history; the dashboard will miss it');
+    return undefined;
+  }
+}
+
 /** Builds the handler the queue's workers call for every job. */
 export function createJobHandler(options: JobHandlerOptions): JobHandler {
   return async (job, context) => {
@@ -63,13 +83,14 @@ export function createJobHandler(options: JobHandlerOptions): JobHandler {
       await options.whenDurable?.();
       const outcome = await runJob(job, deps, signal);
       deps.log.info({ gates: outcome.results.map((r) => `${r.gate}:${r.conclusion}`), fromCache: outcome.fromCache }, 'job done');
+      return await record(job, deps, outcome);
     } catch (error) {
       if (signal.aborted) {
         deps.log.info({ reason: String(signal.reason) }, 'job aborted');
         // A shutdown gives the job back and a lost lease means another worker has it: theirs to finish.
         if (signal.reason instanceof JobAbortedError && signal.reason.reason !== 'cancelled') throw error;
         await finish(job, deps, 'cancelled', 'Cancelled', 'Superseded by a newer commit, or the app stopped while the gates ran.').catch(() => undefined);
-        return;
+        return undefined;
       }
       const reason = describe(error);
       if (!permanentStatus(error) && attempt < maxAttempts) {
@@ -78,6 +99,7 @@ export function createJobHandler(options: JobHandlerOptions): JobHandler {
       }
       deps.log.warn({ err: error, attempt }, 'job failed; completing its checks as failed');
       await finish(job, deps, 'failure', 'Could not run the gates', `The gates could not run: ${reason}\n\nPush again or re-run the check once the cause is fixed.`);
+      return record(job, deps, { results: [], fromCache: false }, reason);
     }
   };
 }

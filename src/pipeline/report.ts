@@ -41,9 +41,20 @@ export function configDocsUrl(publicUrl: string | undefined): string {
   return `${publicUrl.replace(/\/+$/, '')}${CONFIG_DOCS_PATH}`;
 }
 
+/**
+ * The dashboard's page of the job's commit, linked from every summary; undefined without a public URL.
+ * @param publicUrl `QG_PUBLIC_URL`.
+ * @param job The repository and commit.
+ */
+export function commitPageUrl(publicUrl: string | undefined, job: { owner: string; repo: string; sha: string }): string | undefined {
+  if (!publicUrl) return undefined;
+  const repo = `${encodeURIComponent(job.owner)}/${encodeURIComponent(job.repo)}`;
+  return `${publicUrl.replace(/\/+$/, '')}/quality-gates/${repo}/commit/${job.sha}`;
+}
+
 /** The check-run output of one gate result (the summary already carries the embedded metrics). */
-export function checkOutput(result: GateResult, notes: readonly string[], docsUrl = CONFIG_DOCS_URL): CheckOutput {
-  const summary = renderSummary(result, { configDocsUrl: docsUrl, notes: [...notes] });
+export function checkOutput(result: GateResult, notes: readonly string[], docsUrl = CONFIG_DOCS_URL, historyUrl?: string): CheckOutput {
+  const summary = renderSummary(result, { configDocsUrl: docsUrl, notes: [...notes], ...(historyUrl ? { historyUrl } : {}) });
   const text = renderText(result);
   return { title: result.title, summary, ...(text ? { text } : {}), annotations: toAnnotations(result.findings) };
 }

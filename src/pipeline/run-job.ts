@@ -12,11 +12,12 @@ import { completeAll, completeCheck, ensureCheckRuns, startCheck, type CheckRunI
 import { loadJobConfig } from './config.js';
 import { prepareWorkspace } from './workspace.js';
 import { baseLinesPct, pullRequestChangedLines, runJobGates } from './gates.js';
-import { checkOutput, configDocsUrl, enforcementNote, failureOutput } from './report.js';
+import { checkOutput, commitPageUrl, configDocsUrl, enforcementNote, failureOutput } from './report.js';
 import { deployStep, mayDeploy } from './deploy.js';
 import { isFeatureBranchPush, pullRequestCheckingPush } from './branch-push.js';
 import { resultCacheKey, toolVersions } from './cache-key.js';
 import type { JobOutcome, PipelineDeps } from './deps.js';
+import { collectSources, PhaseClock } from './history.js';
 
 /** The cancellation error `runJob` throws when its signal is aborted between steps. */
 export class JobCancelledError extends Error {
@@ -71,7 +72,7 @@ async function cacheKeyOf(job: Job, deps: PipelineDeps, config: Config): Promise
 
 async function completeResults(job: Job, deps: PipelineDeps, ids: CheckRunIds, results: GateResult[], notes: string[]): Promise<void> {
   for (const result of results) {
-    await completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes, configDocsUrl(deps.publicUrl)));
+    await completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes, configDocsUrl(deps.publicUrl), commitPageUrl(deps.publicUrl, job)));
   }
 }
 
@@ -85,13 +86,14 @@ export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal):
     deps.log.info({ pullRequest }, 'push to the head of an open pull request: checked through the pull request, not here');
     return { results: [], fromCache: false };
   }
+  const clock = new PhaseClock(job);
   const ids = await ensureCheckRuns(job, deps);
   throwIfAborted(signal);
 
-  const loaded = await loadJobConfig(job, deps);
+  const loaded = await clock.time('config', loadJobConfig(job, deps));
   if (!loaded.ok) {
     await completeAll(job, deps, ids, 'failure', failureOutput('Invalid configuration', `Invalid config in ${loaded.error.message}\n\nFix \`${loaded.error.file}\` on the default branch (\`${job.defaultBranch}\`): the checks read it from there.`));
-    return { results: [], fromCache: false };
+    return { results: [], fromCache: false, phases: clock.phases, checkRunIds: ids, error: `Invalid configuration: ${loaded.error.message}` };
   }
   const config = loaded.config;
   const [notes, cache] = await Promise.all([enforcementNotes(job, deps), cacheKeyOf(job, deps, config)]);
@@ -102,10 +104,10 @@ export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal):
     const cacheNote = `**Tree already passed:** tree \`${cache?.tree ?? ''}\` passed these gates before, with the same config and tools; the gates were not run again.`;
     const deployLines = await deployStep(job, deps, config, cached, cache?.tree);
     await completeResults(job, deps, ids, cached, [cacheNote, ...deployLines, ...notes]);
-    return { results: cached, fromCache: true };
+    return { results: cached, fromCache: true, phases: clock.phases, checkRunIds: ids };
   }
 
-  const workspace = await prepareWorkspace(job, deps);
+  const workspace = await clock.time('fetch', prepareWorkspace(job, deps));
   try {
     const [changedLines, base] = await Promise.all([pullRequestChangedLines(job, deps), baseLinesPct(job, deps)]);
     throwIfAborted(signal);
@@ -115,8 +117,9 @@ export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal):
       onGateStart: (gate) => void pending.push(startCheck(job, deps, ids, gate)),
       onGateResult: (result) => {
         deps.onGateResult?.(result);
-        if (!deferred) pending.push(completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes, configDocsUrl(deps.publicUrl))));
+        if (!deferred) pending.push(completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes, configDocsUrl(deps.publicUrl), commitPageUrl(deps.publicUrl, job))));
       },
+      install: (ctx, step) => clock.time('install', step.run(ctx)),
     });
     await Promise.all(pending);
     throwIfAborted(signal);
@@ -129,7 +132,8 @@ export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal):
       const left = job.gates.filter((gate) => !done.has(gate));
       if (left.length > 0) await completeAll({ ...job, gates: left }, deps, ids, 'failure', failureOutput('No result', 'The gate engine returned no result for this gate.'));
     }
-    return { results, fromCache: false };
+    const sources = deps.recordHistory ? await collectSources(workspace.dir, results) : {};
+    return { results, fromCache: false, phases: clock.phases, checkRunIds: ids, sources };
   } finally {
     await workspace.cleanup();
   }

@@ -77,5 +77,5 @@ export async function createQueue(options: CreateQueueOptions): Promise<QueueAnd
 
   // Imported here, not at the top: BullMQ and ioredis stay out of a single-machine setup's memory.
   const { openRedisBackend } = await import('./bullmq/open.js');
-  return openRedisBackend({ url, prefix: env.QG_REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX, dataDir, tuning, ...(log === undefined ? {} : { log }) });
+  return openRedisBackend({ url, prefix: env.QG_REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX, dataDir, tuning, workerId, ...(log === undefined ? {} : { log }) });
 }

@@ -22,6 +22,8 @@ export interface Job {
   owner: string;
   /** Repository name. */
   repo: string;
+  /** Whether the repository is private, as the webhook said (the dashboard shows public ones to anyone). */
+  private?: boolean;
   /** The repository's default branch: the config is read from there. */
   defaultBranch: string;
   /** The commit to check. */

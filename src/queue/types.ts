@@ -28,8 +28,12 @@ export interface JobContext {
   maxAttempts: number;
 }
 
-/** Processes one job. Throw {@link RetryableJobError} for infrastructure failures worth a retry. */
-export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
+/**
+ * Processes one job. Throw {@link RetryableJobError} for infrastructure failures worth a retry. What it
+ * resolves with (JSON) is the job's result: the distributed queue hands it to the web process's
+ * {@link JobQueue.onResult} listeners (the dashboard's history travels that way).
+ */
+export type JobHandler = (job: Job, context: JobContext) => Promise<unknown>;
 
 /** An infrastructure failure (network, GitHub 5xx, worker crash): the job is retried with backoff. */
 export class RetryableJobError extends Error {
@@ -60,6 +64,16 @@ export interface WorkerHandle {
   close(): Promise<void>;
 }
 
+/** A job being run, and where. */
+export interface RunningJobInfo {
+  /** The job. */
+  job: Job;
+  /** The worker running it, when the queue knows. */
+  worker?: string;
+  /** When it started (ms since epoch), when the queue knows. */
+  startedAt?: number;
+}
+
 /** Durable job queue. */
 export interface JobQueue {
   /** Stores the job durably; resolves only once it is safe to acknowledge the webhook. */
@@ -83,6 +97,14 @@ export interface JobQueue {
   counts(): Promise<Record<JobState, number>>;
   /** Whether the store answers (health endpoint). */
   healthy(): Promise<boolean>;
+  /** The jobs running now and the worker (lease owner) running each (the operator's page). */
+  runningJobs?(): Promise<RunningJobInfo[]>;
   /** Releases connections and files. */
   close(): Promise<void>;
+  /**
+   * Calls `listener` with the result of every job that completes, in whichever process it ran
+   * (distributed queue only; the embedded queue's workers share the process and its store).
+   * Returns a function that stops listening.
+   */
+  onResult?(listener: (result: unknown) => void): Promise<() => Promise<void>>;
 }

@@ -31,6 +31,8 @@ export interface SummaryOptions {
   configDocsUrl?: string;
   /** Lines shown under "Notes" (an enforcement hint, a config fallback), as Markdown. */
   notes?: string[];
+  /** The dashboard's page of this commit (per-file coverage, file view, trend), when the app has a public URL. */
+  historyUrl?: string;
 }
 
 /** The configuration keys that set each gate's thresholds, named in the summary's footer. */
@@ -91,7 +93,8 @@ function topFindings(findings: readonly Finding[]): string {
 function footer(result: GateResult, options: SummaryOptions): string {
   const keys = GATE_KEYS[result.gate].map((k) => inlineCode(k)).join(', ');
   const docs = options.configDocsUrl === undefined ? 'the configuration docs' : `[the configuration docs](${options.configDocsUrl})`;
-  return `Thresholds come from ${inlineCode('.github/quality-gates.yml')} on the default branch (${keys}); see ${docs}.`;
+  const history = options.historyUrl === undefined ? '' : ` Per-file coverage, the file view and the trend: [the dashboard](${options.historyUrl}).`;
+  return `Thresholds come from ${inlineCode('.github/quality-gates.yml')} on the default branch (${keys}); see ${docs}.${history}`;
 }
 
 /**

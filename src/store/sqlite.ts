@@ -5,6 +5,7 @@
  */
 import type { GateResult } from '../gates/types.js';
 import type { StoreDatabase } from './database.js';
+import { sqliteHistoryStore } from './history-sqlite.js';
 import type {
   CursorStore,
   DependencyCacheEntry,
@@ -143,5 +144,6 @@ export function sqliteStores(db: StoreDatabase): Stores {
     ledger: sqliteOnceLedger(db),
     cursors: sqliteCursorStore(db),
     dependencyCache: sqliteDependencyCacheIndex(db),
+    history: sqliteHistoryStore(db),
   };
 }

@@ -4,6 +4,8 @@
  * @module
  */
 import type { GateResult } from '../gates/types.js';
+import type { HistoryStore } from './history.js';
+import type { HistoryRelay } from './history-relay.js';
 
 /**
  * Results of a tree already checked, keyed by git tree SHA + config hash + tool versions: a merge
@@ -74,4 +76,8 @@ export interface Stores {
   cursors: CursorStore;
   /** This machine's dependency-cache index. */
   dependencyCache: DependencyCacheIndex;
+  /** The dashboard's history, in this machine's SQLite file (the web process's is the one read). */
+  history?: HistoryStore;
+  /** With Redis: carries history records from the workers to the web process. */
+  historyRelay?: HistoryRelay;
 }

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { APP_ROOT } from '../../src/paths.js';
 import { allCompleted, fixture, OWNER, runNamed, serveRepo, shaOf, waitForRuns, dropPrefix, REDIS } from './helpers.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
@@ -113,6 +114,26 @@ async function freePort(): Promise<number> {
   return relay.port;
 }
 
+/** The status of a dashboard page once it answers 200, or the last status after a few seconds (the history is written just after the checks). */
+async function pageStatus(url: string): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { status } = await fetch(url);
+    if (status === 200 || Date.now() > deadline) return status;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** History records still parked in Redis (each is taken by the web process once it is written). */
+async function dropped(prefix: string): Promise<string[]> {
+  const client = new Redis(REDIS);
+  try {
+    return await client.keys(`${prefix}:qg:history:*`);
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function health(url: string): Promise<{ status: string; jobs?: Record<string, number> }> {
   return (await (await fetch(`${url}/healthz`)).json()) as { status: string; jobs?: Record<string, number> };
 }
@@ -180,6 +201,9 @@ describe('the distributed setup on Redis', () => {
     expect(startedBy(second).sort()).toEqual([...shas].sort());
     expect(runNamed(github.runsFor(victimSha), 'coverage').history.filter((s) => s === 'in_progress').length).toBeGreaterThanOrEqual(2);
     expect(web.output()).not.toContain('job started');
+    // The workers' history reached the web process's dashboard with each job's completion.
+    for (const [i, sha] of shas.entries()) expect(await pageStatus(`${web.url}/quality-gates/${OWNER}/dist${String(i)}/commit/${sha}`)).toBe(200);
+    expect(await dropped(prefix)).toEqual([]);
   });
 
   it('refuses to start when QG_REDIS_URL does not answer, naming the URL without its password', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CONFIG_DOCS_PATH, CONFIG_DOCS_URL, checkOutput, configDocsUrl } from '../../src/pipeline/report.js';
+import { CONFIG_DOCS_PATH, CONFIG_DOCS_URL, checkOutput, commitPageUrl, configDocsUrl } from '../../src/pipeline/report.js';
 import type { GateResult } from '../../src/gates/types.js';
 
 const result: GateResult = {
@@ -18,6 +18,15 @@ describe('check output', () => {
     expect(checkOutput(result, [], configDocsUrl('https://qg.example.org')).summary).toContain(
       `https://qg.example.org${CONFIG_DOCS_PATH}`,
     );
+  });
+
+  it('links the dashboard\'s commit page when the public URL is known, and nothing without it', () => {
+    const commit = { owner: 'octo org', repo: 'widgets', sha: 'a'.repeat(40) };
+    const url = commitPageUrl('https://qg.example.org/', commit);
+    expect(url).toBe(`https://qg.example.org/quality-gates/octo%20org/widgets/commit/${'a'.repeat(40)}`);
+    expect(checkOutput(result, [], CONFIG_DOCS_URL, url).summary).toContain(`[the dashboard](${url ?? ''})`);
+    expect(commitPageUrl(undefined, commit)).toBeUndefined();
+    expect(checkOutput(result, []).summary).not.toContain('the dashboard');
   });
 
   it('embeds the machine-readable metrics exactly once', () => {

@@ -50,6 +50,30 @@ describe('BullMQ job queue', () => {
     expect(await queue.healthy()).toBe(true);
   });
 
+  it('names the worker running each job, and hands each job\'s result to the result listeners', async () => {
+    const prefix = freshPrefix();
+    const opened = await createQueue({ env: envFor(prefix), tuning: FAST, workerId: 'machine-b:7' });
+    cleanups.push(() => opened.close());
+    const { queue } = opened;
+    const results: unknown[] = [];
+    const stop = await queue.onResult?.((result) => results.push(result));
+    cleanups.push(() => stop?.());
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    track(queue.process(async (job) => {
+      await gate;
+      return { done: job.id };
+    }, { concurrency: 1 }));
+    const job = makeJob();
+    await queue.enqueue(job, { dedupKey: job.id });
+    let running: Awaited<ReturnType<NonNullable<typeof queue.runningJobs>>> = [];
+    await waitFor(async () => (running = (await queue.runningJobs?.()) ?? []).length === 1, 'the job to be active');
+    expect(running[0]).toMatchObject({ job: { id: job.id }, worker: 'machine-b:7' });
+    release();
+    await waitFor(() => results.length === 1, 'the completed event');
+    expect(results).toEqual([{ done: job.id }]);
+  });
+
   it('handles a duplicate delivery once and returns the stored job', async () => {
     const { queue } = await open(freshPrefix());
     const job = makeJob();

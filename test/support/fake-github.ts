@@ -86,6 +86,18 @@ export class FakeGitHub {
   readonly deploymentStatuses: Json[] = [];
   readonly hookDeliveries: Json[] = [];
   readonly redelivered: number[] = [];
+  /** OAuth: the user GitHub signs in next (the fake's authorize page approves at once), by login. */
+  oauthLogin: string | undefined;
+  /** OAuth: the client the app must present. */
+  readonly oauthClient = { id: 'Iv1.fakeclient', secret: 'fake-client-secret' };
+  /** OAuth: codes handed out and not yet traded, code → login. */
+  private readonly oauthCodes = new Map<string, string>();
+  /** User tokens → login. */
+  readonly userTokens = new Map<string, string>();
+  /** `owner/repo` → private, as the installation sees it (`GET /repos/{owner}/{repo}`); unlisted ones are public. */
+  readonly visibility = new Map<string, boolean>();
+  /** `login` → `owner/repo` → whether they may push; a repository not listed is invisible to them (404). */
+  readonly userAccess = new Map<string, Map<string, { push: boolean }>>();
   private readonly faults: Fault[] = [];
   private nextId = 1000;
   server!: Server;
@@ -109,6 +121,13 @@ export class FakeGitHub {
   /** Fails the next `times` requests matching method and path with `status` (and GitHub's rate-limit headers, say). */
   failOnce(method: string, pattern: RegExp, status = 500, times = 1, headers: Record<string, string> = {}, message = 'injected fault'): void {
     this.faults.push({ method, pattern, status, times, headers, message });
+  }
+
+  /** Lets `login` read `owner/repo` through a user token (and push when `push`). */
+  grantAccess(login: string, owner: string, repo: string, push = false): void {
+    const repos = this.userAccess.get(login) ?? new Map<string, { push: boolean }>();
+    repos.set(`${owner}/${repo}`, { push });
+    this.userAccess.set(login, repos);
   }
 
   /** Check runs of a commit, oldest first. */
@@ -147,7 +166,44 @@ export class FakeGitHub {
     return status;
   }
 
+  /** GitHub's web sign-in: approves at once as `oauthLogin`, trades codes for tokens, says who a token is. */
+  private oauthRoute(method: string, path: string, query: URLSearchParams, body: Json | undefined, req: IncomingMessage, res: ServerResponse): number | undefined {
+    if (method === 'GET' && path === '/login/oauth/authorize') {
+      const redirect = query.get('redirect_uri');
+      if (query.get('client_id') !== this.oauthClient.id || !redirect || this.oauthLogin === undefined) return send(res, 400, { message: 'unknown client, no redirect_uri, or nobody to sign in' });
+      const code = `code-${String(this.nextId++)}`;
+      this.oauthCodes.set(code, this.oauthLogin);
+      const back = new URL(redirect);
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', query.get('state') ?? '');
+      res.writeHead(302, { location: back.toString() }).end();
+      return 302;
+    }
+    if (method === 'POST' && path === '/login/oauth/access_token') {
+      const login = this.oauthCodes.get(String(body?.code));
+      if (body?.client_id !== this.oauthClient.id || body.client_secret !== this.oauthClient.secret || login === undefined) {
+        return send(res, 200, { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' });
+      }
+      this.oauthCodes.delete(String(body.code));
+      const token = `ghu_fake_${String(this.nextId++)}`;
+      this.userTokens.set(token, login);
+      return send(res, 200, { access_token: token, token_type: 'bearer', scope: '' });
+    }
+    const login = this.userTokens.get((req.headers.authorization ?? '').replace(/^(Bearer|token) /i, ''));
+    if (method === 'GET' && path === '/user') return login === undefined ? send(res, 401, { message: 'Bad credentials' }) : send(res, 200, { login, id: 1 });
+    const m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
+    if (method === 'GET' && m && login !== undefined) {
+      const access = this.userAccess.get(login)?.get(`${m[1] ?? ''}/${m[2] ?? ''}`);
+      if (access === undefined) return send(res, 404, { message: 'Not Found' });
+      return send(res, 200, { name: m[2], full_name: `${m[1] ?? ''}/${m[2] ?? ''}`, private: true, permissions: { pull: true, push: access.push, admin: false } });
+    }
+    if (method === 'GET' && m) return send(res, 200, { name: m[2], full_name: `${m[1] ?? ''}/${m[2] ?? ''}`, private: this.visibility.get(`${m[1] ?? ''}/${m[2] ?? ''}`) ?? false });
+    return undefined;
+  }
+
   private route(method: string, path: string, query: URLSearchParams, body: Json | undefined, req: IncomingMessage, res: ServerResponse): number | Promise<number> {
+    const oauth = this.oauthRoute(method, path, query, body, req, res);
+    if (oauth !== undefined) return oauth;
     let m: RegExpMatchArray | null;
     if (method === 'POST' && (m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path))) {
       return send(res, 201, { token: `ghs_fake_${m[1] ?? ''}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: 'all' });

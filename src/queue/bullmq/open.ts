@@ -8,6 +8,8 @@ import type { Logger } from '../../gates/types.js';
 import { openDatabase } from '../../store/database.js';
 import { redisCursorStore, redisOnceLedger, redisResultCache } from '../../store/redis.js';
 import { sqliteDependencyCacheIndex } from '../../store/sqlite.js';
+import { sqliteHistoryStore } from '../../store/history-sqlite.js';
+import { redisHistoryRelay } from '../../store/history-relay.js';
 import type { QueueAndStores } from '../index.js';
 import type { QueueTuning } from '../options.js';
 import { connectRedis } from './connection.js';
@@ -23,6 +25,8 @@ export interface RedisBackendOptions {
   dataDir: string;
   /** Lease, poll and retry timing. */
   tuning: QueueTuning;
+  /** This process's worker id. */
+  workerId?: string;
   /** Progress and failures. */
   log?: Logger;
 }
@@ -44,7 +48,7 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Qu
     client.disconnect();
     throw error;
   }
-  const queue = new BullJobQueue({ client, url, prefix, tuning: options.tuning, ...(log === undefined ? {} : { log }) });
+  const queue = new BullJobQueue({ client, url, prefix, tuning: options.tuning, ...(options.workerId === undefined ? {} : { workerId: options.workerId }), ...(log === undefined ? {} : { log }) });
   return {
     queue,
     store: {
@@ -52,6 +56,8 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Qu
       ledger: redisOnceLedger(client, prefix),
       cursors: redisCursorStore(client, prefix),
       dependencyCache: sqliteDependencyCacheIndex(db),
+      history: sqliteHistoryStore(db),
+      historyRelay: redisHistoryRelay(client, prefix),
     },
     backend: 'redis',
     async close() {

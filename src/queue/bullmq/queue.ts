@@ -6,15 +6,15 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { Queue, type Job as BullJob } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Queue, QueueEvents, type Job as BullJob } from 'bullmq';
+import { Redis } from 'ioredis';
 import { GATE_NAMES, type Logger } from '../../gates/types.js';
 import type { Job, JobState } from '../job.js';
 import { BACKOFF_JITTER, type QueueTuning } from '../options.js';
-import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
+import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, RunningJobInfo, WorkerHandle } from '../types.js';
 import { startBullWorkers } from './worker.js';
 import { JobAbortedError } from '../abort.js';
-import { REDIS_COMMAND_TIMEOUT_MS } from './connection.js';
+import { REDIS_COMMAND_TIMEOUT_MS, WORKER_OPTIONS } from './connection.js';
 
 /** Name of the BullMQ queue inside the prefix. */
 export const QUEUE_NAME = 'jobs';
@@ -44,6 +44,8 @@ export interface BullQueueOptions {
   prefix: string;
   /** Attempts, backoff and lease. */
   tuning: QueueTuning;
+  /** This process's worker id: BullMQ records it on each job it takes (`processedBy`, the operator page). */
+  workerId?: string;
   /** Progress and failures. */
   log?: Logger;
 }
@@ -317,6 +319,7 @@ export class BullJobQueue implements JobQueue {
       running: this.running,
       isCancelled: async (id) => (await this.options.client.exists(this.cancelledKey(id))) === 1,
       storedCheckRunIds: (jobId) => this.storedCheckRunIds(jobId),
+      ...(this.options.workerId === undefined ? {} : { workerId: this.options.workerId }),
       ...(this.options.log === undefined ? {} : { log: this.options.log }),
     });
     const handle: WorkerHandle = {
@@ -346,6 +349,16 @@ export class BullJobQueue implements JobQueue {
     };
   }
 
+  /** Jobs BullMQ has active, with the worker that took each when BullMQ recorded it. */
+  async runningJobs(): Promise<RunningJobInfo[]> {
+    const active = await this.queue.getActive(0, 200);
+    return active.map((bullJob) => ({
+      job: bullJob.data.job,
+      ...(bullJob.processedBy ? { worker: bullJob.processedBy } : {}),
+      ...(bullJob.processedOn ? { startedAt: bullJob.processedOn } : {}),
+    }));
+  }
+
   /** True when Redis answers a ping. */
   async healthy(): Promise<boolean> {
     try {
@@ -353,6 +366,23 @@ export class BullJobQueue implements JobQueue {
     } catch {
       return false;
     }
+  }
+
+  /** Listens to BullMQ's `completed` events (on a connection of their own) and hands on each job's returnvalue. */
+  async onResult(listener: (result: unknown) => void): Promise<() => Promise<void>> {
+    // A blocking reader, so a connection of its own, set up as the workers' are.
+    const connection = new Redis(this.options.url, WORKER_OPTIONS);
+    const events = new QueueEvents(QUEUE_NAME, { connection, prefix: this.options.prefix });
+    events.on('error', (error) => this.options.log?.warn({ err: error }, 'BullMQ events error'));
+    events.on('completed', ({ returnvalue }) => {
+      // BullMQ hands the value over as it stored it: JSON text, or already parsed, depending on the version.
+      listener(typeof returnvalue === 'string' ? (JSON.parse(returnvalue) as unknown) : returnvalue);
+    });
+    await events.waitUntilReady();
+    return async () => {
+      await events.close();
+      connection.disconnect();
+    };
   }
 
   /** Stops workers (running jobs go back to waiting) and closes the queue; the caller closes the client. */

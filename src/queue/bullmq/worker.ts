@@ -36,6 +36,8 @@ export interface BullWorkerOptions {
   isCancelled(bullId: string): Promise<boolean>;
   /** Check-run ids recorded after the job was stored (`BullJobQueue.setCheckRunIds`). */
   storedCheckRunIds(jobId: string): Promise<Job['checkRunIds']>;
+  /** Name BullMQ records on each job this worker takes (`processedBy`). */
+  workerId?: string;
   /** Progress and failures. */
   log?: Logger;
 }
@@ -53,7 +55,7 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
   const connection = new Redis(options.url, WORKER_OPTIONS);
   const mine = new Map<string, AbortController>();
 
-  async function processJob(bullJob: BullJob<BullJobData>, token?: string): Promise<void> {
+  async function processJob(bullJob: BullJob<BullJobData>, token?: string): Promise<unknown> {
     const id = bullJob.id ?? '';
     const stored = bullJob.data.job;
     // A stall (dead worker) gives the job back without counting a failed attempt, so "attempts
@@ -74,7 +76,7 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
       running.delete(id);
       mine.delete(id);
       onOutcome('cancelled', stored);
-      return;
+      return undefined;
     }
     // Unreadable ids are not worth failing the job for: the handler finds the runs on GitHub.
     const recorded = await storedCheckRunIds(stored.id).catch(() => ({}));
@@ -87,13 +89,15 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
     }, Math.max(1, Math.floor(tuning.leaseMs / 3)));
     let outcome: JobOutcome = 'failed';
     try {
-      await handler(job, { signal: controller.signal, attempt, maxAttempts });
+      // The handler's result becomes BullMQ's returnvalue, which reaches `onResult` listeners.
+      const result = await handler(job, { signal: controller.signal, attempt, maxAttempts });
       outcome = controller.signal.aborted ? 'cancelled' : 'done';
+      return result;
     } catch (error) {
       const reason: unknown = controller.signal.reason;
       if (reason instanceof JobAbortedError && reason.reason === 'cancelled') {
         outcome = 'cancelled';
-        return;
+        return undefined;
       }
       if (reason instanceof JobAbortedError && reason.reason === 'shutdown' && token !== undefined) {
         await bullJob.updateData({ ...bullJob.data, releases: (bullJob.data.releases ?? 0) + 1 });
@@ -119,6 +123,7 @@ export function startBullWorkers(options: BullWorkerOptions): WorkerHandle {
   const worker = new Worker<BullJobData>(options.queueName, processJob, {
     connection,
     prefix: options.prefix,
+    ...(options.workerId === undefined ? {} : { name: options.workerId }),
     concurrency: options.concurrency,
     lockDuration: tuning.leaseMs,
     stalledInterval: tuning.leaseMs,

@@ -7,7 +7,7 @@ import type { Logger } from '../../gates/types.js';
 import type { StoreDatabase } from '../../store/database.js';
 import type { Job, JobState } from '../job.js';
 import type { QueueTuning } from '../options.js';
-import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, WorkerHandle } from '../types.js';
+import type { EnqueueResult, JobHandler, JobQueue, ProcessOptions, RunningJobInfo, WorkerHandle } from '../types.js';
 import { jobTable, type CheckRunIdsUpdate, type JobTable, type NewJob } from './table.js';
 import { startWorkerLoop } from './worker.js';
 import { startCheckpointer, type Checkpointer } from '../../store/checkpointer.js';
@@ -177,6 +177,14 @@ export class SqliteJobQueue implements JobQueue {
   /** Jobs by state. */
   counts(): Promise<Record<JobState, number>> {
     return Promise.resolve(this.table.counts());
+  }
+
+  /** Jobs leased now, with their lease owner and when the lease was taken or renewed last. */
+  runningJobs(): Promise<RunningJobInfo[]> {
+    const rows = this.options.db
+      .prepare<[], { payload: string; lease_owner: string | null; updated_at: number }>("SELECT payload, lease_owner, updated_at FROM jobs WHERE state = 'running' ORDER BY updated_at")
+      .all();
+    return Promise.resolve(rows.map((row) => ({ job: JSON.parse(row.payload) as Job, ...(row.lease_owner ? { worker: row.lease_owner } : {}) })));
   }
 
   /** True when the file answers a query. */
