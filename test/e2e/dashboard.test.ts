@@ -1,11 +1,12 @@
 /**
  * The dashboard in a real browser: the app started as `npm start` starts it against the fake GitHub,
  * a few commits put through the real gates, then Debian's Chromium (driven by puppeteer-core) loads
- * each page. Saves the screenshots the README shows (docs/screenshots/).
+ * each page. Takes a screenshot of each; `QG_UPDATE_SCREENSHOTS=1` saves them where the README shows them
+ * (docs/screenshots/), otherwise they go to a temporary folder so a test run leaves the checkout clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type BrowserContext } from 'puppeteer-core';
@@ -16,7 +17,7 @@ import { WEBHOOK_SECRET } from '../support/app-process.js';
 
 /** Debian's Chromium (`apt-get install chromium`); QG_CHROMIUM points elsewhere. */
 const CHROMIUM = process.env.QG_CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.join(APP_ROOT, 'docs', 'screenshots');
+const SCREENSHOTS = process.env.QG_UPDATE_SCREENSHOTS === '1' ? path.join(APP_ROOT, 'docs', 'screenshots') : path.join(os.tmpdir(), `qg-screenshots-${String(process.pid)}`);
 const FAST = 'docs:\n  build: none\n';
 
 const run = existsSync(CHROMIUM) ? describe : describe.skip;
@@ -57,6 +58,7 @@ run('dashboard in Chromium', () => {
   }
 
   beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
     // The fake's OAuth client (FakeGitHub.oauthClient): the app must present exactly these.
     e2e = await startE2E({ GITHUB_CLIENT_ID: 'Iv1.fakeclient', GITHUB_CLIENT_SECRET: 'fake-client-secret', QG_ADMINS: 'octo-admin' });
     // A trend worth a screenshot: coverage, lint and docs each fail once, then all pass.
