@@ -55,8 +55,16 @@ export function setupHealthHandler(req: IncomingMessage, res: ServerResponse): b
 /** Placeholders Probot's own `run()` uses in setup mode: the Probot instance is never used to authenticate. */
 const PLACEHOLDER = { appId: 1, privateKey: 'placeholder for setup mode: no credentials yet' };
 
+/** The running setup server. */
+export interface SetupServer {
+  /** The port it listens on. */
+  port: number;
+  /** Stops it. */
+  close(): Promise<void>;
+}
+
 /** Starts the setup server on `port` (and `HOST`, default localhost as Probot's). */
-export async function startSetupServer(env: NodeJS.ProcessEnv, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function startSetupServer(env: NodeJS.ProcessEnv, port: number): Promise<SetupServer> {
   const probot = createProbot({ env, overrides: { ...PLACEHOLDER, log: await createLogger(env) } });
   await probot.ready();
   const log = probot.log;
