@@ -63,7 +63,9 @@ cleanup() {
 trap cleanup EXIT
 
 # --- Build: the base (node:24-slim, or the stand-in where Docker Hub is out of reach), then the image.
+base_started=$(date +%s)
 base=$(scripts/docker-base.sh)
+base_s=$(($(date +%s) - base_started))
 secret=()
 ca=$work/npm-ca.pem
 # A TLS-inspecting proxy's CA certificates, for npm inside the build: a build secret, in no layer.
@@ -122,11 +124,6 @@ app=$(url_of "$RUN_ID")
 health=$(node -e 'fetch(process.argv[1] + "/healthz").then(async (r) => console.log(r.status, await r.text()))' "$app")
 case "$health" in 200*'"sandbox":{"available":true'*) pass "/healthz: $health" ;; *) fail "/healthz: $health" ;; esac
 
-logs=$("$DOCKER" logs "$RUN_ID" 2>&1)
-echo "$logs" | grep -q '^{.*"name":"probot"' || fail "no JSON log line with a name: $(echo "$logs" | head -3)"
-! echo "$logs" | grep -q '"name":.*"name":' || fail "a JSON log line carries name twice: $(echo "$logs" | grep -m1 '"name":.*"name":')"
-pass "JSON log lines, one name each ($(echo "$logs" | wc -l) lines)"
-
 uid=$("$DOCKER" exec "$RUN_ID" id -u)
 cap_eff=$("$DOCKER" exec "$RUN_ID" sh -c 'grep ^CapEff /proc/1/status' | awk '{print $2}')
 [ "$uid" != 0 ] || fail "the app runs as root"
@@ -160,6 +157,11 @@ forged=$(node -e "$deliver" "$app" "$secret_value" forged)
 case "$signed" in 200*) ;; *) "$DOCKER" logs --tail 20 "$RUN_ID" >&2; fail "signed webhook answered $signed" ;; esac
 case "$forged" in 400*) ;; *) fail "forged webhook answered $forged, not 400" ;; esac
 pass "signed webhook: $signed; forged: $forged"
+logs=$("$DOCKER" logs "$RUN_ID" 2>&1)
+echo "$logs" | grep -q '^{.*"name":"probot"' || fail "no JSON log line with a name: $(echo "$logs" | head -3)"
+! echo "$logs" | grep -q '"name":.*"name":' || fail "a JSON log line carries name twice: $(echo "$logs" | grep -m1 '"name":.*"name":')"
+pass "JSON log lines, one name each ($(echo "$logs" | wc -l) lines)"
+
 
 # --- Recreate: the job store is in the volume, not in the container.
 jobs_of() { node -e 'fetch(process.argv[1] + "/healthz").then((r) => r.json()).then((h) => console.log(Object.values(h.jobs ?? {}).reduce((a, b) => a + b, 0)))' "$1"; }
@@ -184,4 +186,4 @@ bare=$("$DOCKER" run --rm -v "$work/examples/invoice-calc:/work:ro" "$IMAGE" nod
 pass "without the flags: exit 2, \"…$want…\""
 
 total_s=$(($(date +%s) - started))
-say "passed: image $size_mb MB, build ${build_s} s, whole smoke test ${total_s} s"
+say "passed: image $size_mb MB; base ${base_s} s ($base), build ${build_s} s, whole smoke test ${total_s} s"

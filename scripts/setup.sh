@@ -59,34 +59,36 @@ node_major() { # node_major [NODE]: the major version, 0 when there is none
 
 if [ "$(node_major)" -ge "$NODE_MIN_MAJOR" ]; then
   echo "setup: Node $(node -v) ($(command -v node)) is new enough"
+elif [ "$(node_major "$NODE_PREFIX/bin/node")" -ge "$NODE_MAJOR" ]; then
+  echo "setup: Node $("$NODE_PREFIX/bin/node" -v) already in $NODE_PREFIX"
 else
-  if [ "$(node_major "$NODE_PREFIX/bin/node")" -ge "$NODE_MAJOR" ]; then
-    echo "setup: Node $("$NODE_PREFIX/bin/node" -v) already in $NODE_PREFIX"
-  else
-    case "$(uname -m)" in
-      x86_64) arch=x64 ;;
-      aarch64) arch=arm64 ;;
-      *) echo "setup: no node-linux package for $(uname -m); install Node >= $NODE_MIN_MAJOR yourself" >&2; exit 1 ;;
-    esac
-    echo "setup: Node $(node -v 2>/dev/null || echo '(none)') is older than $NODE_MIN_MAJOR;" \
-      "installing Node $NODE_MAJOR (npm package node-linux-$arch) into $NODE_PREFIX"
-    tmp=$(mktemp -d)
-    trap 'rm -rf "$tmp"' EXIT
-    (cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE_MAJOR" >/dev/null)
-    tar -xzf "$tmp"/node-linux-*.tgz -C "$tmp"
-    as_root mkdir -p "$NODE_PREFIX/bin" "$NODE_PREFIX/include"
-    as_root install -m 755 "$tmp/package/bin/node" "$NODE_PREFIX/bin/node"
-    as_root rm -rf "$NODE_PREFIX/include/node"
-    as_root cp -R "$tmp/package/include/node" "$NODE_PREFIX/include/node"
-  fi
-  # Native modules (better-sqlite3) are built against these headers when no prebuilt binary can be
-  # downloaded: a project .npmrc (not committed) outranks a user's or the system's nodedir, which
-  # belongs to the older Node.
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) echo "setup: no node-linux package for $(uname -m); install Node >= $NODE_MIN_MAJOR yourself" >&2; exit 1 ;;
+  esac
+  echo "setup: Node $(node -v 2>/dev/null || echo '(none)') is older than $NODE_MIN_MAJOR;" \
+    "installing Node $NODE_MAJOR (npm package node-linux-$arch) into $NODE_PREFIX"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE_MAJOR" >/dev/null)
+  tar -xzf "$tmp"/node-linux-*.tgz -C "$tmp"
+  as_root mkdir -p "$NODE_PREFIX/bin" "$NODE_PREFIX/include"
+  as_root install -m 755 "$tmp/package/bin/node" "$NODE_PREFIX/bin/node"
+  as_root rm -rf "$NODE_PREFIX/include/node"
+  as_root cp -R "$tmp/package/include/node" "$NODE_PREFIX/include/node"
+fi
+
+# The Node installed here: native modules (better-sqlite3 when npm builds it) are compiled against its
+# headers, not those a user's or the system's npmrc names (this machine's older Node's, or a download
+# from nodejs.org): a project .npmrc (not committed) outranks both.
+if [ -x "$NODE_PREFIX/bin/node" ] && [ -f "$NODE_PREFIX/include/node/node_version.h" ] \
+  && [ "$(node_major "$NODE_PREFIX/bin/node")" -ge "$NODE_MAJOR" ] && [ "$(node_major)" -lt "$NODE_MIN_MAJOR" -o "$(command -v node)" = "$NODE_PREFIX/bin/node" ]; then
   touch .npmrc
   { grep -v '^nodedir=' .npmrc || true; echo "nodedir=$NODE_PREFIX"; } >.npmrc.tmp && mv .npmrc.tmp .npmrc
-  echo "setup: .npmrc: nodedir=$NODE_PREFIX (native modules build against Node $NODE_MAJOR's headers)"
-  if [ "$(node_major)" -lt "$NODE_MIN_MAJOR" ]; then
-    echo "setup: WARNING: \`node\` on this PATH is still $(command -v node) ($(node -v));" \
-      "put $NODE_PREFIX/bin before it: export PATH=$NODE_PREFIX/bin:\$PATH" >&2
-  fi
+  echo "setup: .npmrc: nodedir=$NODE_PREFIX (native modules build against Node $("$NODE_PREFIX/bin/node" -v)'s headers)"
+fi
+if [ "$(node_major)" -lt "$NODE_MIN_MAJOR" ]; then
+  echo "setup: WARNING: \`node\` on this PATH is still $(command -v node) ($(node -v));" \
+    "put $NODE_PREFIX/bin before it: export PATH=$NODE_PREFIX/bin:\$PATH" >&2
 fi
