@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 
 /** What kept bubblewrap from running. */
-export type SandboxFailureCause = 'missing' | 'namespaces' | 'mounts' | 'unknown';
+export type SandboxFailureCause = 'missing' | 'unreachable' | 'namespaces' | 'mounts' | 'unknown';
 
 /** How this process is confined (what Docker's defaults do to a container). */
 export interface Confinement {
@@ -50,6 +50,7 @@ export function readConfinement(): Confinement {
 /** Classifies what the probe printed. */
 export function failureCause(detail: string): SandboxFailureCause {
   if (/cannot start \S+: .*\b(ENOENT|EACCES)\b/.test(detail)) return 'missing';
+  if (/Can't find source path .*: Permission denied/.test(detail)) return 'unreachable';
   if (/namespace|uid map|unshare|clone/i.test(detail)) return 'namespaces';
   if (/mount|slave|pivot_root|Permission denied|Operation not permitted/i.test(detail)) return 'mounts';
   return 'unknown';
@@ -71,6 +72,11 @@ export function sandboxFix(cause: SandboxFailureCause, options: string[]): strin
   const flags = options.map((option) => `--security-opt ${option}`).join(' ');
   if (cause === 'missing') {
     return 'bubblewrap is not installed (or QG_BWRAP names no program): install it (`apt-get install bubblewrap`; prlimit and setpriv come with util-linux).';
+  }
+  if (cause === 'unreachable') {
+    return 'the unprivileged user the sandbox runs commands as (QG_SANDBOX_UID, default 65534, when the app runs as root) ' +
+      'cannot reach the app\'s own folder: install or clone the app where every user can traverse the folders above it ' +
+      '(not under /root, whose mode is 0700; e.g. /opt/quality-gates), or run it as a non-root user.';
   }
   if (options.length > 0) {
     return `this container refuses user namespaces or mounts: run it with ${flags} ` +

@@ -13,6 +13,8 @@ const MISSING = '`bwrap … true` ended with 127: cannot start /nonexistent/bwra
 const SECCOMP = "`bwrap … true` ended with 1: bwrap: No permissions to create a new namespace, likely because the kernel does not allow non-privileged user namespaces. On e.g. debian this can be enabled with 'sysctl kernel.unprivileged_userns_clone=1'.";
 const MASKED_PROC = "`bwrap … true` ended with 1: bwrap: Can't mount proc on /newroot/proc: Operation not permitted";
 
+const UNREACHABLE = '`bwrap … true` ended with 1: bwrap: Can\'t find source path /root/qg/node_modules: Permission denied';
+
 const DOCKER_DEFAULTS: Confinement = { seccompFilter: true, maskedProc: true, apparmorProfile: 'docker-default (enforce)' };
 const HOST: Confinement = { seccompFilter: false, maskedProc: false };
 
@@ -23,6 +25,7 @@ describe('the cause the sandbox error names', () => {
     ['bwrap: setting up uid map: Permission denied', 'namespaces'],
     ['bwrap: Creating new namespace failed: No space left on device', 'namespaces'],
     [MASKED_PROC, 'mounts'],
+    [UNREACHABLE, 'unreachable'],
     ['bwrap: Failed to make / slave: Permission denied', 'mounts'],
     ['`bwrap … true` ended with SIGSEGV: (no output)', 'unknown'],
   ])('classifies %j as %s', (detail, cause) => {
@@ -49,6 +52,14 @@ describe('SandboxUnavailableError', () => {
     const error = new SandboxUnavailableError(MISSING, undefined, DOCKER_DEFAULTS);
     expect(error.reason).toBe('missing');
     expect(error.message).toContain('bubblewrap is not installed (or QG_BWRAP names no program): install it (`apt-get install bubblewrap`');
+    expect(error.message).not.toContain('--security-opt');
+  });
+
+  it('tells a root install under a folder the sandbox user cannot traverse where to put the app', () => {
+    const error = new SandboxUnavailableError(UNREACHABLE, undefined, { seccompFilter: true, maskedProc: false });
+    expect(error.reason).toBe('unreachable');
+    expect(error.missingOptions).toEqual([]);
+    expect(error.message).toContain('cannot reach the app\'s own folder: install or clone the app where every user can traverse the folders above it (not under /root');
     expect(error.message).not.toContain('--security-opt');
   });
 
