@@ -56,7 +56,7 @@ export DOCKER DOCKER_BUILDKIT=1
 
 work=$(mktemp -d)
 cleanup() {
-  "$DOCKER" rm -f "$RUN_ID" "$RUN_ID-setup" >/dev/null 2>&1 || true
+  "$DOCKER" rm -f -v "$RUN_ID" "$RUN_ID-setup" >/dev/null 2>&1 || true
   "$DOCKER" volume rm "$VOLUME" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -118,7 +118,7 @@ pass "healthy (HEALTHCHECK) with the documented options"
 wait_healthy "$RUN_ID-setup"
 setup_health=$(node -e 'fetch(process.argv[1] + "/healthz").then(async (r) => console.log(r.status, await r.text()))' "$(url_of "$RUN_ID-setup")")
 case "$setup_health" in 200*'"setup":true'*) pass "setup mode (no credentials): healthy, /healthz says $setup_health" ;; *) fail "setup mode /healthz: $setup_health" ;; esac
-"$DOCKER" rm -f "$RUN_ID-setup" >/dev/null
+"$DOCKER" rm -f -v "$RUN_ID-setup" >/dev/null
 
 app=$(url_of "$RUN_ID")
 health=$(node -e 'fetch(process.argv[1] + "/healthz").then(async (r) => console.log(r.status, await r.text()))' "$app")
