@@ -44,5 +44,8 @@ export default {
   coverageReporters: ['text-summary', 'text', 'json-summary'],
   coverageThreshold: { global: { lines: 90 } },
   testTimeout: 60000,
+  // The suite's own throwaway redis-server (or the one QG_TEST_REDIS_URL names), never 127.0.0.1:6379.
+  globalSetup: '<rootDir>/test/support/redis-server.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
 };

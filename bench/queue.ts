@@ -1,7 +1,8 @@
 /**
  * Job store costs, SQLite vs Redis: enqueue latency one at a time and in a burst (what the store adds
  * to a webhook's answer), enqueue → handler start, no-op job throughput with 1 and 2 worker
- * processes, and this process's RSS. Needs Redis at 127.0.0.1:6379 (skipped when it does not answer).
+ * processes, and this process's RSS. Redis: the one QG_TEST_REDIS_URL names, or a throwaway redis-server
+ * (the Redis row is skipped when neither can be had).
  * Run: `node --import ./bin/register.js bench/queue.ts [jobs]`.
  * @module
  */
@@ -10,17 +11,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
-import { dropPrefix } from '../test/support/redis.js';
+import { benchRedis, dropPrefix } from '../test/support/redis.js';
 import { createQueue, type QueueAndStores } from '../src/queue/index.js';
 import type { Job } from '../src/queue/job.js';
 import { killHard, spawnWorker, waitFor } from '../test/queue/support/helpers.js';
 
 /** Jobs per measurement. */
 export const DEFAULT_JOBS = 500;
-
-/** Where the benchmark looks for Redis. */
-export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** One backend's figures (ms, jobs/s, MB). */
 export interface QueueBenchRow {
@@ -127,19 +124,6 @@ export async function measureBackend(backend: string, env: Record<string, string
   };
 }
 
-async function redisAnswers(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
 /** Formats the rows as a Markdown table. */
 export function formatTable(rows: QueueBenchRow[], jobs: number): string {
   const f = (n: number) => n.toFixed(2);
@@ -162,15 +146,18 @@ export async function main(jobs = Number(process.argv[2] ?? DEFAULT_JOBS)): Prom
   const rows: QueueBenchRow[] = [];
   try {
     rows.push(await measureBackend('SQLite (enqueue fsynced)', { DATA_DIR: path.join(dataDir, 'sqlite'), QG_POLL_MS: '20' }, jobs));
-    if (await redisAnswers()) {
+    const redis = await benchRedis().catch((error: unknown) => {
+      process.stdout.write(`no Redis (${error instanceof Error ? error.message : String(error)}): its row is skipped\n`);
+      return undefined;
+    });
+    if (redis) {
       const prefix = `qg-bench-${randomUUID()}`;
       try {
-        rows.push(await measureBackend('Redis (BullMQ)', { QG_REDIS_URL: REDIS_URL, QG_REDIS_PREFIX: prefix, DATA_DIR: path.join(dataDir, 'redis') }, jobs));
+        rows.push(await measureBackend('Redis (BullMQ)', { QG_REDIS_URL: redis.url, QG_REDIS_PREFIX: prefix, DATA_DIR: path.join(dataDir, 'redis') }, jobs));
       } finally {
-        await dropPrefix(prefix, REDIS_URL);
+        await dropPrefix(prefix, redis.url);
+        await redis.stop();
       }
-    } else {
-      process.stdout.write(`Redis does not answer at ${REDIS_URL}: its row is skipped\n`);
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { APP_ROOT } from '../src/paths.js';
 import { startApp, throwawayKey, WEBHOOK_SECRET, type AppProcess } from '../test/support/app-process.js';
 import { pullRequestPayload, sign } from '../test/support/webhooks.js';
-import { dropPrefix } from '../test/support/redis.js';
+import { benchRedis, dropPrefix } from '../test/support/redis.js';
 import { ensureBuilt } from './build.js';
 
 /** Steady load: deliveries per second (issue 4 §6) … */
@@ -42,8 +42,6 @@ export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 export const FAKE_GITHUB_NICE = 10;
 /** Which stores to measure (`BENCH_STORES`, comma-separated; default both). */
 export const STORES = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',').map((s) => s.trim());
-/** Where Redis is expected. */
-export const REDIS_URL = 'redis://127.0.0.1:6379';
 /** How often RSS is sampled during a burst. */
 const RSS_SAMPLE_MS = 10;
 
@@ -287,12 +285,13 @@ export async function main(): Promise<AckBenchResult> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'qg-bench-ack-'));
   const targets: Target[] = [];
   const result: AckBenchResult = { ack: [], rss: [] };
+  const redis = STORES.includes('redis') ? await benchRedis() : undefined;
   try {
     const baseline = await spawnRole('baseline', { PRIVATE_KEY: key, WEBHOOK_SECRET });
     targets.push({ name: 'Probot no-op', port: baseline.port, pid: baseline.child.pid ?? 0, stop: () => stopChild(baseline.child) });
     const appEnv = { QG_WORKERS: '0', QG_REDELIVER: '0', LOG_LEVEL: 'info' };
     if (STORES.includes('sqlite')) targets.push(appTarget('quality-gates, SQLite', await startApp(host, { ...appEnv, DATA_DIR: path.join(dataDir, 'sqlite') }, key)));
-    if (STORES.includes('redis')) targets.push(appTarget('quality-gates, Redis', await startApp(host, { ...appEnv, DATA_DIR: path.join(dataDir, 'redis'), QG_REDIS_URL: REDIS_URL, QG_REDIS_PREFIX: prefix }, key)));
+    if (redis) targets.push(appTarget('quality-gates, Redis', await startApp(host, { ...appEnv, DATA_DIR: path.join(dataDir, 'redis'), QG_REDIS_URL: redis.url, QG_REDIS_PREFIX: prefix }, key)));
     await sleep(1_000);
     const idle = new Map(targets.map((t) => [t.name, memoryOf(t.pid).rss]));
     for (const target of targets) {
@@ -327,7 +326,10 @@ export async function main(): Promise<AckBenchResult> {
     for (const target of targets) await target.stop();
     await stopChild(fake.child);
     await rm(dataDir, { recursive: true, force: true });
-    await dropPrefix(prefix, REDIS_URL).catch(() => undefined);
+    if (redis) {
+      await dropPrefix(prefix, redis.url).catch(() => undefined);
+      await redis.stop();
+    }
   }
   process.stdout.write(`\nWebhook acknowledgement (${String(os.availableParallelism())} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; app ${runtime}, workers off; median of ${String(ROUNDS)} rounds)\n\n${formatTables(result)}\n`);
   return result;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { APP_ROOT, RUNTIME } from '../paths.js';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createProbot, run, type Probot } from 'probot';
+import { createProbot, type Probot } from 'probot';
 import { AppOctokit } from '../github/octokit.js';
 import type { GateName } from '../gates/types.js';
 import type { Octokit } from '../github/types.js';
@@ -23,6 +23,8 @@ import { markDeployment } from './deployment-callback.js';
 import { hookDeliveriesApi } from '../github/deliveries.js';
 import { redeliverMissedDeliveries } from '../queue/redeliver.js';
 import { closeOnSignals } from './signals.js';
+import { createLogger } from './logger.js';
+import { startSetupServer } from './setup-server.js';
 import { startWebhookProxy } from './webhook-proxy.js';
 import { lazyDashboard } from '../dashboard/lazy.js';
 
@@ -52,11 +54,6 @@ export function portFrom(env: NodeJS.ProcessEnv): number {
   const port = Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number: set it to 0–65535`);
   return port;
-}
-
-async function startSetup(env: NodeJS.ProcessEnv): Promise<RunningServer> {
-  const server = await run(() => undefined, { env });
-  return { port: server.port, close: () => server.stop() };
 }
 
 function listen(server: HttpServer, port: number, host: string | undefined): Promise<number> {
@@ -164,8 +161,8 @@ async function catchUp(probot: Probot, runtime: Runtime): Promise<void> {
  */
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   loadDotEnv(env);
-  if (!hasCredentials(env)) return startSetup(env);
-  const probot = createProbot({ env: { LOG_LEVEL: 'info', ...env }, overrides: { Octokit: AppOctokit } });
+  if (!hasCredentials(env)) return startSetupServer(env, portFrom(env));
+  const probot = createProbot({ env, overrides: { Octokit: AppOctokit, log: await createLogger(env) } });
   // Probot builds its logger asynchronously: `probot.log` is null until it is ready.
   await probot.ready();
   if (!env.WEBHOOK_SECRET) probot.log.error('WEBHOOK_SECRET is not set: every webhook delivery will be answered 400. Set it to the GitHub App\'s webhook secret (docs/deployment.md).');

@@ -8,6 +8,7 @@ import type { Octokit } from '../github/types.js';
 import { createRuntime } from './runtime.js';
 import { AppOctokit } from '../github/octokit.js';
 import { closeOnSignals } from './signals.js';
+import { createLogger } from './logger.js';
 
 /** A running worker process. */
 export interface RunningWorker {
@@ -23,7 +24,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   if (!env.APP_ID || !(env.PRIVATE_KEY ?? env.PRIVATE_KEY_PATH)) {
     throw new Error('The worker needs the app credentials: set APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) as for `quality-gates serve`');
   }
-  const probot = createProbot({ env: { LOG_LEVEL: 'info', ...env }, overrides: { Octokit: AppOctokit } });
+  const probot = createProbot({ env, overrides: { Octokit: AppOctokit, log: await createLogger(env) } });
   // Probot builds its logger asynchronously: `probot.log` is null until it is ready.
   await probot.ready();
   const runtime = await createRuntime({ env, log: probot.log, auth: async (id) => (await probot.auth(id)) as unknown as Octokit });

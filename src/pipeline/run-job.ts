@@ -7,6 +7,7 @@
 import type { Config } from '../config/schema.js';
 import { GATE_NAMES, type GateResult } from '../gates/types.js';
 import type { Job } from '../queue/job.js';
+import type { GateName } from '../gates/types.js';
 import type { RequiredChecksState } from '../github/types.js';
 import { completeAll, completeCheck, ensureCheckRuns, startCheck, type CheckRunIds } from './checks.js';
 import { loadJobConfig } from './config.js';
@@ -113,11 +114,20 @@ export async function runJob(job: Job, deps: PipelineDeps, signal: AbortSignal):
     throwIfAborted(signal);
     const deferred = mayDeploy(job, config);
     const pending: Promise<void>[] = [];
+    // A gate's completion is sent only once its `in_progress` update has been answered: sent side by
+    // side, the two requests raced, and a skipped gate (done at once) could end `in_progress`.
+    const started = new Map<GateName, Promise<void>>();
     const results = await runJobGates(job, deps, { dir: workspace.dir, config, signal, ...(changedLines ? { changedLines } : {}), ...(base !== undefined ? { baseLinesPct: base } : {}) }, {
-      onGateStart: (gate) => void pending.push(startCheck(job, deps, ids, gate)),
+      onGateStart: (gate) => {
+        const start = startCheck(job, deps, ids, gate);
+        started.set(gate, start);
+        pending.push(start);
+      },
       onGateResult: (result) => {
         deps.onGateResult?.(result);
-        if (!deferred) pending.push(completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes, configDocsUrl(deps.publicUrl), commitPageUrl(deps.publicUrl, job))));
+        if (deferred) return;
+        const start = started.get(result.gate)?.catch(() => undefined) ?? Promise.resolve();
+        pending.push(start.then(() => completeCheck(job, deps, ids, result.gate, result.conclusion, checkOutput(result, notes, configDocsUrl(deps.publicUrl), commitPageUrl(deps.publicUrl, job)))));
       },
       install: (ctx, step) => clock.time('install', step.run(ctx)),
     });

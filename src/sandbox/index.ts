@@ -12,6 +12,7 @@ import { egressSourceFromEnv } from './egress/index.js';
 import { DirectSandbox } from './direct.js';
 import { sandboxIdentity } from './identity.js';
 import type { Sandbox, SandboxLimits } from './types.js';
+import { SandboxUnavailableError } from './unavailable.js';
 
 export { BubblewrapSandbox } from './bubblewrap.js';
 export { DirectSandbox, baseEnvironment } from './direct.js';
@@ -19,6 +20,8 @@ export { describeSandboxFailure } from './describe.js';
 export { describeRefusals, type EgressRefusal, type EgressReport } from './egress/index.js';
 export { sandboxIdentity, type SandboxIdentity } from './identity.js';
 export type { Sandbox, SandboxCommand, SandboxLimits, SandboxMount, SandboxResult } from './types.js';
+// The error names the cause it found and its fix (unavailable.ts).
+export { SandboxUnavailableError, type SandboxFailureCause } from './unavailable.js';
 
 /** Time the probe command may take: starting bubblewrap takes milliseconds, a hung probe means trouble. */
 const PROBE_TIMEOUT_MS = 10_000;
@@ -28,22 +31,6 @@ const OFF_VALUES = new Set(['off', 'none', 'unsafe', 'false', '0']);
 
 /** Which sandbox to use: `auto` and `bubblewrap` both require bubblewrap; `none` is the unsafe opt-out. */
 export type SandboxMode = 'auto' | 'bubblewrap' | 'none';
-
-/** Thrown when bubblewrap is missing or cannot create its namespaces, with what to do about it. */
-export class SandboxUnavailableError extends Error {
-  /** @param detail What the probe saw. */
-  constructor(detail: string, options?: ErrorOptions) {
-    super(
-      `The bubblewrap sandbox cannot run here: ${detail}\n` +
-        'Install it (`apt-get install bubblewrap`; prlimit and setpriv come with util-linux), and in a container allow ' +
-        'user namespaces and mounts (e.g. `docker run --security-opt seccomp=unconfined --security-opt apparmor=unconfined ' +
-        '--security-opt systempaths=unconfined`, see docs/sandbox.md). Only if the container itself is the isolation, ' +
-        'set QG_SANDBOX=off to run repository code WITHOUT a sandbox (unsafe).',
-      options,
-    );
-    this.name = 'SandboxUnavailableError';
-  }
-}
 
 /** Converts the `sandbox:` section of the config to limits. */
 export function limitsFromConfig(sandboxConfig: Config['sandbox']): SandboxLimits {

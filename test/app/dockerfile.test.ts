@@ -10,11 +10,11 @@ const dockerignore = readFileSync(path.join(APP_ROOT, '.dockerignore'), 'utf8')
   .map((line) => line.trim())
   .filter((line) => line !== '' && !line.startsWith('#'));
 
-/** Sources of every COPY instruction (all but the last word; flags such as --chown skipped). */
+/** Sources of every COPY instruction from the build context (all but the last word; flags such as --chown skipped). */
 function copySources(): string[] {
   return dockerfile
     .split('\n')
-    .filter((line) => /^COPY\s/.test(line))
+    .filter((line) => /^COPY\s/.test(line) && !line.includes('--from='))
     .flatMap((line) => line.trim().split(/\s+/).slice(1).filter((word) => !word.startsWith('--')).slice(0, -1));
 }
 
@@ -40,7 +40,8 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('CMD ["node", "bin/quality-gates.js", "serve"]');
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/bubblewrap/);
-    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:24-slim$/m);
+    expect(dockerfile).toMatch(/^FROM \$\{BASE_IMAGE\}$/m);
     expect(dockerfile).toContain('npm ci --omit=dev');
   });
 
@@ -49,6 +50,19 @@ describe('Dockerfile', () => {
     expect(build).toBeGreaterThan(dockerfile.indexOf('COPY src ./src'));
     expect(build).toBeGreaterThan(dockerfile.indexOf('COPY tsconfig.json tsconfig.build.json ./'));
     expect(dockerfile.indexOf('COPY bin ./bin')).toBeLessThan(build);
+  });
+
+  it('builds in one stage and ships the result in another, without npm\'s cache or the build\'s inputs', () => {
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages).toHaveLength(2);
+    const [build = '', final = ''] = stages;
+    expect(build).toMatch(/^\$\{BASE_IMAGE\} AS build$/m);
+    expect(build).toContain('npm ci --omit=dev');
+    expect(build).toContain('--mount=type=secret,id=npm_ca');
+    expect(final).toContain('COPY --from=build /app /app');
+    expect(final).not.toMatch(/npm (ci|install)|build-essential|\bg\+\+|\bmake\b/);
+    expect(final).toContain('--no-install-recommends');
+    expect(final).toContain('apt-get clean');
   });
 
   it('ships the runtime TypeScript tools as production dependencies', () => {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, portFrom, type RunningServer } from '../../src/app/server.js';
+import { SETUP_HEALTH } from '../../src/app/setup-server.js';
 import { AGENT_CALLBACK_PATH } from '../../src/deploy/types.js';
 import { signedHeaders } from '../../src/deploy/signature.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
@@ -100,6 +101,13 @@ describe('startServer without credentials', () => {
       const page = await fetch(`http://127.0.0.1:${String(port)}/probot`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Register GitHub App');
+      // A container's HEALTHCHECK must not kill the first run while the operator registers the app.
+      const health = await fetch(`http://127.0.0.1:${String(port)}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual(SETUP_HEALTH);
+      expect(SETUP_HEALTH).toMatchObject({ status: 'ok', setup: true });
+      expect((await fetch(`http://127.0.0.1:${String(port)}/healthz`, { method: 'HEAD' })).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${String(port)}/healthz`, { method: 'POST' })).status).toBe(404);
     } finally {
       await setup.close();
       delete process.env.NO_SMEE_SETUP;

@@ -208,13 +208,12 @@ describe('runDeploy with bindings', () => {
 
   it('deploys a repository its glob binding names, signed with its own secret', async () => {
     let signed = false;
-    const web = nock(WEB_URL)
-      .post('/deploy')
-      .reply(function reply(_uri, body) {
-        const raw = typeof body === 'string' ? body : JSON.stringify(body);
-        signed = verifySignedRequest(raw, this.req.headers, WEB_SECRET).ok;
-        return [200, '{}'];
-      });
+    // nock 15 hands header functions the fetch Request: the place to check the signature of its body.
+    const check = async (request: Request): Promise<string> => {
+      signed = verifySignedRequest(await request.clone().text(), Object.fromEntries(request.headers.entries()), WEB_SECRET).ok;
+      return 'checked';
+    };
+    const web = nock(WEB_URL).post('/deploy').reply(200, '{}', { 'x-signature-check': check });
     const { run, deployments } = input('www', { webhook: { url_env: 'WEB_DEPLOY_URL', secret_env: 'WEB_DEPLOY_SECRET' } });
     const outcome = await runDeploy(run);
     expect(web.isDone()).toBe(true);

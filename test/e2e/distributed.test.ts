@@ -1,5 +1,5 @@
 /**
- * The distributed setup on the real Redis at 127.0.0.1:6379, run as an operator runs it: one web
+ * The distributed setup on a real Redis (the suite's own, test/support/redis-server.ts), run as an operator runs it: one web
  * process with no workers (`quality-gates serve`, QG_WORKERS=0) and `quality-gates worker` processes.
  * A worker killed mid-job has its job finished by another; Redis away at start stops the app with a
  * clear message, and Redis away while running turns webhooks into 5xx answers (a failed delivery
@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { APP_ROOT } from '../../src/paths.js';
-import { allCompleted, fixture, OWNER, runNamed, serveRepo, shaOf, waitForRuns, dropPrefix, REDIS } from './helpers.js';
+import { allCompleted, fixture, OWNER, runNamed, serveRepo, shaOf, waitForRuns, dropPrefix, testRedisUrl, testRedisAddress } from './helpers.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { startApp, throwawayKey, WEBHOOK_SECRET } from '../support/app-process.js';
 import { deliver, pullRequestPayload } from '../support/webhooks.js';
@@ -89,7 +89,7 @@ async function startWorkerProcess(github: FakeGitHub, privateKey: string, extraE
 async function startRelay(port = 0): Promise<{ port: number; cut(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
-    const upstream = net.connect(6379, '127.0.0.1');
+    const upstream = net.connect(testRedisAddress());
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('error', () => s.destroy());
@@ -126,7 +126,7 @@ async function pageStatus(url: string): Promise<number> {
 
 /** History records still parked in Redis (each is taken by the web process once it is written). */
 async function dropped(prefix: string): Promise<string[]> {
-  const client = new Redis(REDIS);
+  const client = new Redis(testRedisUrl());
   try {
     return await client.keys(`${prefix}:qg:history:*`);
   } finally {
@@ -169,7 +169,7 @@ describe('the distributed setup on Redis', () => {
   });
 
   it('shares jobs between two worker processes and finishes the job of one killed mid-gate on the other', async () => {
-    const redisEnv = { QG_REDIS_URL: `${REDIS}/0`, QG_REDIS_PREFIX: prefix, QG_LEASE_MS: LEASE_MS };
+    const redisEnv = { QG_REDIS_URL: testRedisUrl(0), QG_REDIS_PREFIX: prefix, QG_LEASE_MS: LEASE_MS };
     const key = throwawayKey();
     const shas = [shaOf('dist-a'), shaOf('dist-b')];
     for (const [i, sha] of shas.entries()) await serveRepo(github, `dist${String(i)}`, sha, fixture('e2e-slow'));

@@ -72,7 +72,7 @@ export function runNamed(runs: FakeCheckRun[], gate: string): FakeCheckRun {
   return run;
 }
 
-export { REDIS, dropPrefix } from '../support/redis.js';
+export { testRedisUrl, testRedisAddress, dropPrefix } from '../support/redis.js';
 
 /** Jobs by state, as the app's `/healthz` reports them. */
 export async function jobCounts(url: string): Promise<Record<string, number>> {

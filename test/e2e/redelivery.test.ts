@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { allCompleted, fixture, OWNER, serveRepo, shaOf, waitForRuns, jobCounts, dropPrefix, REDIS } from './helpers.js';
+import { allCompleted, fixture, OWNER, serveRepo, shaOf, waitForRuns, jobCounts, dropPrefix, testRedisUrl } from './helpers.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { startApp, WEBHOOK_SECRET, type AppProcess } from '../support/app-process.js';
 import { deliver, pullRequestPayload } from '../support/webhooks.js';
@@ -51,7 +51,7 @@ describe.each([
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'qg-e2e-redelivery-'));
     prefix = `qg-e2e-${randomUUID().slice(0, 8)}`;
-    env = { DATA_DIR: dataDir, ...(redis ? { QG_REDIS_URL: `${REDIS}/0`, QG_REDIS_PREFIX: prefix } : {}) };
+    env = { DATA_DIR: dataDir, ...(redis ? { QG_REDIS_URL: testRedisUrl(0), QG_REDIS_PREFIX: prefix } : {}) };
   });
   afterEach(async () => {
     await rm(dataDir, { recursive: true, force: true });

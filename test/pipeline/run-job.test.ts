@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runJob } from '../../src/pipeline/run-job.js';
+import { GitHubClient } from '../../src/github/client.js';
 import { ensureCheckRuns } from '../../src/pipeline/checks.js';
 import { embedMetrics } from '../../src/report/embed.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
@@ -33,6 +34,23 @@ describe('runJob', () => {
     expect(gates.calls[0]?.dir).toMatch(/ws-/);
     expect(gates.calls[0]?.changedLines).toBeUndefined();
     expect(await leftovers(deps.workRoot)).toEqual([]);
+  });
+
+  it('completes a gate that finishes at once only after its in_progress update was answered', async () => {
+    github.addCommit(sha(50), fixture('js-pass'));
+    const client = fakeClient(github);
+    const slowStart: typeof client.startCheckRun = async (params) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await GitHubClient.prototype.startCheckRun.call(client, params);
+    };
+    client.startCheckRun = slowStart;
+    const deps = await pipelineDeps(github, { github: client, runGates: stubGates((gate) => ({ ...passing(gate), conclusion: 'skipped', title: 'Disabled' })).run });
+    await runJob(jobFor(sha(50)), deps, new AbortController().signal);
+    expect(github.runsFor(sha(50)).map((r) => [r.status, r.history.at(-1)])).toEqual([
+      ['completed', 'completed'],
+      ['completed', 'completed'],
+      ['completed', 'completed'],
+    ]);
   });
 
   it('feeds the changed lines of the pull request and the base commit coverage to the engine', async () => {

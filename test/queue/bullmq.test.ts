@@ -5,11 +5,12 @@ import { createQueue, type QueueAndStores } from '../../src/queue/index.js';
 import { BullJobQueue } from '../../src/queue/bullmq/queue.js';
 import { DEFAULT_TUNING, type QueueTuning } from '../../src/queue/options.js';
 import { RetryableJobError, type WorkerHandle } from '../../src/queue/types.js';
+import { testRedisUrl } from '../support/redis.js';
 import { killHard, makeJob, spawnWorker, tempDir, waitFor, type Child, removeTempDirs } from './support/helpers.js';
 
 afterAll(removeTempDirs);
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 const FAST: Partial<QueueTuning> = { backoffBaseMs: 10, leaseMs: 1000, maxAttempts: 3 };
 
 const cleanups: (() => Promise<void> | void)[] = [];

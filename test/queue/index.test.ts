@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { APP_ROOT } from '../../src/paths.js';
-import { dropPrefix, REDIS } from '../support/redis.js';
+import { dropPrefix, testRedisUrl } from '../support/redis.js';
 import { concurrencyFrom, createQueue, defaultWorkerId } from '../../src/queue/index.js';
 import { DEFAULT_TUNING, retryDelayMs, tuningFrom } from '../../src/queue/options.js';
 import { makeJob, tempDir, waitFor, removeTempDirs } from './support/helpers.js';
@@ -48,7 +48,7 @@ describe('createQueue', () => {
     expect(loaded({ DATA_DIR: dataDir })).toEqual([]);
     const prefix = `qg-test-lazy-${String(process.pid)}`;
     try {
-      expect(loaded({ DATA_DIR: dataDir, QG_REDIS_URL: REDIS, QG_REDIS_PREFIX: prefix })).toEqual(['bullmq', 'ioredis']);
+      expect(loaded({ DATA_DIR: dataDir, QG_REDIS_URL: testRedisUrl(), QG_REDIS_PREFIX: prefix })).toEqual(['bullmq', 'ioredis']);
     } finally {
       await dropPrefix(prefix);
     }

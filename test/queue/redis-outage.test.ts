@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createQueue, type QueueAndStores } from '../../src/queue/index.js';
 import { makeJob, tempDir, removeTempDirs } from './support/helpers.js';
+import { testRedisUrl } from '../support/redis.js';
 import { closedPort, startRedisProxy } from './support/proxy.js';
 
 afterAll(removeTempDirs);
@@ -15,7 +16,7 @@ afterEach(async () => {
 async function openThrough(url: string): Promise<QueueAndStores> {
   const prefix = `qg-test-${randomUUID()}`;
   cleanups.push(async () => {
-    const client = new Redis('redis://127.0.0.1:6379');
+    const client = new Redis(testRedisUrl());
     const keys = await client.keys(`${prefix}:*`);
     if (keys.length > 0) await client.del(...keys);
     client.disconnect();

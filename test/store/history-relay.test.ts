@@ -2,12 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { redisHistoryRelay, RELAY_TTL_SECONDS } from '../../src/store/history-relay.js';
-import { REDIS, dropPrefix } from '../support/redis.js';
+import { dropPrefix, testRedisUrl } from '../support/redis.js';
 import { sampleRun } from '../support/history.js';
 
 describe('Redis history relay', () => {
   it('parks a run with an expiry and hands it over exactly once', async () => {
-    const client = new Redis(REDIS);
+    const client = new Redis(testRedisUrl());
     const prefix = `qg-test-${randomUUID()}`;
     try {
       const relay = redisHistoryRelay(client, prefix);
@@ -24,7 +24,7 @@ describe('Redis history relay', () => {
   });
 
   it('ignores results that are not its tickets, or name keys outside its prefix', async () => {
-    const client = new Redis(REDIS);
+    const client = new Redis(testRedisUrl());
     const prefix = `qg-test-${randomUUID()}`;
     const elsewhere = `qg-test-other-${randomUUID()}`;
     try {

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { redisCursorStore, redisOnceLedger, redisResultCache, RESULT_TTL_SECONDS } from '../../src/store/redis.js';
 import { contractTests } from './contract.js';
+import { testRedisUrl } from '../support/redis.js';
 
-const URL = 'redis://127.0.0.1:6379';
+const URL = testRedisUrl();
 
 async function cleanup(client: Redis, prefix: string): Promise<void> {
   const keys = await client.keys(`${prefix}:*`);

@@ -1,6 +1,7 @@
 // A TCP proxy in front of the real Redis, so a test can make "Redis" go away (close every
 // connection and refuse new ones) or hang (accept but never answer) without touching the real one.
 import net from 'node:net';
+import { testRedisAddress } from '../../support/redis.js';
 
 export interface RedisProxy {
   url: string;
@@ -10,7 +11,7 @@ export interface RedisProxy {
   hang(): void;
 }
 
-export async function startRedisProxy(target = { host: '127.0.0.1', port: 6379 }): Promise<RedisProxy> {
+export async function startRedisProxy(target = testRedisAddress()): Promise<RedisProxy> {
   const sockets = new Set<net.Socket>();
   let hanging = false;
   const server = net.createServer((client) => {
