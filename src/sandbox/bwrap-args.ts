@@ -45,6 +45,37 @@ export function etcFiles(uid: number, gid: number): [passwd: string, group: stri
   ];
 }
 
+/** Smallest writable-and-executable anonymous mapping taken for a JIT code range rather than ordinary memory. */
+const CODE_RANGE_MIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Address space the running Node reserves writable at start for V8's code range (one `rwxp` anonymous
+ * mapping: ≈ 509 MB on Node 24, none on Node 20). RLIMIT_DATA counts it although no memory backs it
+ * until code is compiled, so without it in the limit Node 24 cannot even start under `memory_mb` of
+ * 512 (measured: it needs `--data` ≥ 570 MB). The sandbox's `node` is this same binary.
+ * @param maps The text of `/proc/self/maps`.
+ */
+export function codeRangeBytes(maps: string): number {
+  let total = 0;
+  for (const line of maps.split('\n')) {
+    const [range, perms, , , inode, name] = line.trim().split(/\s+/);
+    if (range === undefined || perms !== 'rwxp' || inode !== '0' || name !== undefined) continue;
+    const [start, end] = range.split('-').map((hex) => Number.parseInt(hex, 16));
+    if (start === undefined || end === undefined) continue;
+    if (end - start >= CODE_RANGE_MIN_BYTES) total += end - start;
+  }
+  return total;
+}
+
+/** {@link codeRangeBytes} of this process (0 where /proc cannot be read). */
+function ownCodeRangeBytes(): number {
+  try {
+    return codeRangeBytes(readFileSync('/proc/self/maps', 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
 /** How the host's file system looks, found once per sandbox. */
 export interface SystemLayout {
   /** `--symlink`/`--ro-bind` arguments for `/bin`, `/lib*`. */
@@ -53,6 +84,11 @@ export interface SystemLayout {
   nodeDirs: string[];
   /** PATH inside the sandbox. */
   path: string;
+  /**
+   * Added to RLIMIT_DATA on top of `memory_mb`: V8's code range reservation ({@link codeRangeBytes}).
+   * Where a memory cgroup is used it, not RLIMIT_DATA, holds the tree to `memory_mb` exactly.
+   */
+  dataHeadroomBytes?: number;
 }
 
 /** Everything besides the command that shapes the command line. */
@@ -98,7 +134,7 @@ export function detectLayout(execPath = process.execPath, basePath = '/usr/local
     nodeDirs.push(path.basename(binDir) === 'bin' ? path.dirname(binDir) : binDir);
     searchPath = `${binDir}:${basePath}`;
   }
-  return { topLevel, nodeDirs, path: searchPath };
+  return { topLevel, nodeDirs, path: searchPath, dataHeadroomBytes: ownCodeRangeBytes() };
 }
 
 /**
@@ -146,7 +182,7 @@ export function inheritedFds(): number[] {
 export function buildArgv(command: SandboxCommand, plan: BwrapPlan): string[] {
   const { layout, limits, identity } = plan;
   const argv = [...prelude(plan.cgroupDirs, plan.closeFds ?? [])];
-  const dataBytes = limits.memoryMb * 1024 * 1024;
+  const dataBytes = limits.memoryMb * 1024 * 1024 + (layout.dataHeadroomBytes ?? 0);
   argv.push(
     'prlimit',
     `--nproc=${plan.pidsCgroup === true ? limits.maxProcesses * NPROC_BACKSTOP_FACTOR : limits.maxProcesses}`,

@@ -9,7 +9,7 @@ import type { SandboxLimits, SandboxResult } from './types.js';
 const EXIT_SIGKILL = 137;
 
 /** What out-of-memory deaths print when no cgroup recorded them (V8, Python, libc). */
-const OOM_TEXT = /JavaScript heap out of memory|Array buffer allocation failed|Cannot allocate memory|MemoryError|ENOMEM/;
+const OOM_TEXT = /JavaScript heap out of memory|Array buffer allocation failed|ERR_MEMORY_ALLOCATION_FAILED|Cannot allocate memory|MemoryError|ENOMEM/;
 
 /** What a refused fork prints (sh, libuv, Python). */
 const FORK_TEXT = /Cannot fork|fork: Resource temporarily unavailable|spawn EAGAIN|BlockingIOError|EAGAIN/;

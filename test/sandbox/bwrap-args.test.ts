@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildArgv, detectLayout, inheritedFds, NPROC_BACKSTOP_FACTOR, type BwrapPlan } from '../../src/sandbox/bwrap-args.js';
+import { buildArgv, codeRangeBytes, detectLayout, inheritedFds, NPROC_BACKSTOP_FACTOR, type BwrapPlan } from '../../src/sandbox/bwrap-args.js';
 import type { SandboxCommand } from '../../src/sandbox/types.js';
 
 const command: SandboxCommand = { argv: ['npm', 'test'], cwd: '/w/ws-1', workspace: '/w/ws-1' };
@@ -40,7 +40,7 @@ describe('buildArgv', () => {
   it('applies the limits with prlimit before anything else when there is no cgroup', () => {
     const argv = buildArgv(command, plan);
     expect(argv[0]).toBe('prlimit');
-    expect(argv).toEqual(expect.arrayContaining(['--nproc=50', `--data=${100 * 1024 * 1024}`]));
+    expect(argv).toEqual(expect.arrayContaining(['--nproc=50', `--data=${String(100 * 1024 * 1024 + (plan.layout.dataHeadroomBytes ?? 0))}`]));
   });
 
   it('joins the cgroups first and leaves the process count to the pids cgroup', () => {
@@ -126,5 +126,25 @@ describe('inherited file descriptors', () => {
 
   it('finds only descriptors a child would inherit', () => {
     for (const fd of inheritedFds()) expect(fd).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('codeRangeBytes', () => {
+  it("counts V8's writable-and-executable anonymous code range, not files, stacks or small JIT pages", () => {
+    const maps = [
+      '7f6eda800000-7f6efa580000 rwxp 00000000 00:00 0 ',
+      '7f6efa600000-7f6efa700000 rwxp 00000000 00:00 0 ',
+      '55d1c0000000-55d1e0000000 rw-p 00000000 00:00 0 ',
+      '7f6f00000000-7f6f20000000 rwxp 00000000 08:01 1234 /usr/local/bin/node',
+      '7ffd00000000-7ffd20000000 rwxp 00000000 00:00 0 [stack]',
+      '',
+    ].join('\n');
+    expect(codeRangeBytes(maps)).toBe(0x7f6efa580000 - 0x7f6eda800000);
+    expect(codeRangeBytes('')).toBe(0);
+  });
+
+  it('adds the code range to RLIMIT_DATA on top of memory_mb', () => {
+    const argv = buildArgv(command, { ...plan, layout: { ...plan.layout, dataHeadroomBytes: 512 * 1024 * 1024 } });
+    expect(argv).toContain(`--data=${String(100 * 1024 * 1024 + 512 * 1024 * 1024)}`);
   });
 });

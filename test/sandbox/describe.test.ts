@@ -22,6 +22,7 @@ describe('describeSandboxFailure', () => {
     ['an abort', { aborted: true, exitCode: null }, 'aborted: a newer run superseded this one'],
     ['an OOM kill seen by the cgroup', { oomKilled: true, exitCode: 137 }, 'killed: out of memory (sandbox.memory_mb = 2048)'],
     ['V8 running out of heap', { exitCode: 134, stderr: 'FATAL ERROR: JavaScript heap out of memory' }, 'ran out of memory (sandbox.memory_mb = 2048)'],
+    ['Node 24 refusing a Buffer at the data limit', { exitCode: 1, stderr: "  code: 'ERR_MEMORY_ALLOCATION_FAILED'" }, 'ran out of memory (sandbox.memory_mb = 2048)'],
     ['the process limit seen by the cgroup', { processLimitHit: true }, 'could not start more processes (sandbox.max_processes = 256)'],
     ['a refused fork', { stderr: 'sh: 1: Cannot fork' }, 'could not start more processes (sandbox.max_processes = 256)'],
     ['a kill by another signal', { exitCode: null, signal: 'SIGSEGV' }, 'killed by SIGSEGV'],
