@@ -40,7 +40,7 @@ function hostNetworkSandbox(): Sandbox {
     run(command: SandboxCommand): Promise<SandboxResult> {
       const limits = { ...DEFAULT_LIMITS, ...command.limits };
       const argv = buildArgv({ ...command, network: false }, {
-        layout, limits, identity, cgroupDirs: [], disableUserns: true, appReadOnly: [APP_NODE_MODULES, ASSETS_DIR],
+        layout, limits, identity, cgroupDirs: [], disableUserns: true, appReadOnly: [APP_NODE_MODULES, ASSETS_DIR].map((dir) => ({ source: dir, target: dir })),
         env: { ...baseEnvironment(command.env), PATH: layout.path },
       });
       const at = argv.indexOf('--unshare-all');

@@ -6,8 +6,10 @@
  * and output. See docs/sandbox.md for the model and its limits.
  * @module
  */
+import os from 'node:os';
 import path from 'node:path';
-import { APP_NODE_MODULES, ASSETS_DIR } from '../paths.js';
+import { APP_NODE_MODULES, ASSETS_DIR, cacheRoot } from '../paths.js';
+import { mirrorUnreachable } from './app-mirror.js';
 import { buildArgv, detectLayout, etcFiles, inheritedFds, type SystemLayout } from './bwrap-args.js';
 import { CommandCgroup, planCgroups, type CgroupPlan } from './cgroup.js';
 import { baseEnvironment } from './direct.js';
@@ -34,6 +36,8 @@ export interface BubblewrapSetup {
   closeFds: number[];
   /** The install phase's allowlist and registries. */
   egress: EgressSource;
+  /** Mirrors of the app's folders the sandbox's user cannot reach, by original path (see `app-mirror.ts`). */
+  appMirrors: ReadonlyMap<string, string>;
 }
 
 /** Options of {@link BubblewrapSandbox.create}. */
@@ -71,6 +75,7 @@ export class BubblewrapSandbox implements Sandbox {
       bwrap: options.bwrap ?? 'bwrap',
       closeFds: inheritedFds(),
       egress: options.egress ?? egressSourceFromEnv(),
+      appMirrors: options.identity ? await mirrorUnreachable(APP_READ_ONLY, cacheRoot(process.env, os.tmpdir()), options.identity.uid, options.identity.gid) : new Map(),
     });
   }
 
@@ -90,7 +95,7 @@ export class BubblewrapSandbox implements Sandbox {
     let cgroup: CommandCgroup | undefined;
     try {
       cgroup = await CommandCgroup.create(this.setup.cgroups, limits);
-      const inner = egress === undefined ? command : withEgress(command, egress);
+      const inner = withAppMirrors(egress === undefined ? command : withEgress(command, egress), this.setup.appMirrors);
       const argv = buildArgv(inner, {
         layout: this.setup.layout,
         limits,
@@ -100,7 +105,7 @@ export class BubblewrapSandbox implements Sandbox {
         disableUserns: this.setup.disableUserns,
         bwrap: this.setup.bwrap,
         closeFds: this.setup.closeFds,
-        appReadOnly: [APP_NODE_MODULES, ASSETS_DIR],
+        appReadOnly: APP_READ_ONLY.map((target) => ({ source: this.setup.appMirrors.get(target) ?? target, target })),
         env: { ...baseEnvironment(inner.env), PATH: inner.env?.PATH ?? this.setup.layout.path },
       });
       const result = await spawnCapped(argv, {
@@ -120,6 +125,21 @@ export class BubblewrapSandbox implements Sandbox {
       await egress?.close();
     }
   }
+}
+
+/** The app's folders every command sees read-only at their own paths. */
+const APP_READ_ONLY = [APP_NODE_MODULES, ASSETS_DIR];
+
+/** The command with the app's folders it asks for bound from their mirrors, where there are mirrors. */
+function withAppMirrors(command: SandboxCommand, mirrors: ReadonlyMap<string, string>): SandboxCommand {
+  if (mirrors.size === 0 || command.readOnlyPaths === undefined) return command;
+  const mirrored = command.readOnlyPaths.filter((dir) => mirrors.has(dir));
+  if (mirrored.length === 0) return command;
+  return {
+    ...command,
+    readOnlyPaths: command.readOnlyPaths.filter((dir) => !mirrors.has(dir)),
+    mounts: [...mirrored.map((dir) => ({ source: mirrors.get(dir) ?? dir, target: dir, readOnly: true })), ...(command.mounts ?? [])],
+  };
 }
 
 /** The command behind the egress bridge, with the proxy's socket folder mounted and its variables set. */

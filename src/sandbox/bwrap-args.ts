@@ -109,8 +109,8 @@ export interface BwrapPlan {
   disableUserns: boolean;
   /** The bubblewrap program. */
   bwrap?: string;
-  /** Host paths always visible read-only (the app's node_modules and assets). */
-  appReadOnly: string[];
+  /** Host folders always visible read-only at `target` (the app's node_modules and assets; `source` is a mirror where the sandbox's user cannot reach them). */
+  appReadOnly: { source: string; target: string }[];
   /** The environment inside, complete. */
   env: Record<string, string>;
 }
@@ -212,7 +212,7 @@ export function buildArgv(command: SandboxCommand, plan: BwrapPlan): string[] {
   argv.push('--ro-bind-data', '3', '/etc/passwd', '--ro-bind-data', '4', '/etc/group');
   argv.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   // Binds come after the private /tmp so a workspace under the host's /tmp is mounted on top of it.
-  for (const dir of plan.appReadOnly) argv.push('--ro-bind-try', dir, dir);
+  for (const { source, target } of plan.appReadOnly) argv.push('--ro-bind-try', source, target);
   for (const dir of command.readOnlyPaths ?? []) argv.push('--ro-bind', dir, dir);
   argv.push('--bind', command.workspace, command.workspace);
   for (const dir of command.writablePaths ?? []) argv.push('--bind', dir, dir);

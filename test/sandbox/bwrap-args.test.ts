@@ -8,7 +8,7 @@ const plan: BwrapPlan = {
   limits: { timeoutMs: 1000, memoryMb: 100, maxProcesses: 50, maxOutputBytes: 1000 },
   cgroupDirs: [],
   disableUserns: true,
-  appReadOnly: ['/app/node_modules'],
+  appReadOnly: [{ source: '/app/node_modules', target: '/app/node_modules' }],
   env: { PATH: '/usr/bin', HOME: '/tmp' },
 };
 
