@@ -22,6 +22,13 @@ export { describeRefusals } from './describe.js';
 /** The bridge script (run by the sandbox's Node in front of the command). */
 export const BRIDGE_SCRIPT = path.join(ASSETS_DIR, 'sandbox', 'egress-bridge.mjs');
 
+/**
+ * Node flags of the bridge. `--single-threaded`: no V8 background tasks. Seen on Node 24: the bridge's
+ * `process.exit` joined V8's worker threads while they waited for the main thread to collect garbage,
+ * and the install hung until its time limit (1 install in ~10). The bridge only moves bytes.
+ */
+export const BRIDGE_NODE_FLAGS: readonly string[] = ['--single-threaded'];
+
 /** Where the proxy's socket folder appears inside the sandbox. */
 export const SOCKET_DIR_INSIDE = '/run/quality-gates-egress';
 
@@ -130,7 +137,7 @@ export async function openEgressSession(source: EgressSource): Promise<EgressSes
   }
   return {
     mount: { source: dir, target: SOCKET_DIR_INSIDE, readOnly: true },
-    wrap: (argv, node) => [node, BRIDGE_SCRIPT, path.posix.join(SOCKET_DIR_INSIDE, SOCKET_NAME), String(BRIDGE_PORT), '--', ...argv],
+    wrap: (argv, node) => [node, ...BRIDGE_NODE_FLAGS, BRIDGE_SCRIPT, path.posix.join(SOCKET_DIR_INSIDE, SOCKET_NAME), String(BRIDGE_PORT), '--', ...argv],
     env: proxyEnvironment(npmRegistry, source.env),
     report: () => proxy.report(),
     close: async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PROXY_URL, proxyEnvironment, withoutCredentials } from '../../../src/sandbox/egress/index.js';
+import { BRIDGE_NODE_FLAGS, BRIDGE_SCRIPT, PROXY_URL, proxyEnvironment, withoutCredentials } from '../../../src/sandbox/egress/index.js';
 
 describe('proxyEnvironment', () => {
   it("points every usual client at the bridge and tells npm the host's registry", () => {
@@ -24,5 +24,12 @@ describe('withoutCredentials', () => {
   it('leaves a URL without credentials, and text that is no URL, as it is', () => {
     expect(withoutCredentials('https://pypi.org/simple')).toBe('https://pypi.org/simple');
     expect(withoutCredentials('not a url')).toBe('not a url');
+  });
+});
+
+describe('the bridge', () => {
+  it('runs without V8 background threads (a process.exit that joined them hung on Node 24)', () => {
+    expect(BRIDGE_NODE_FLAGS).toContain('--single-threaded');
+    expect(BRIDGE_SCRIPT).toMatch(/assets\/sandbox\/egress-bridge\.mjs$/);
   });
 });
