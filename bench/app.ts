@@ -25,6 +25,7 @@ import { FAKE_GITHUB_NICE, spawnRole } from './webhook-ack.js';
 import { ensureBuilt } from './build.js';
 import { throwawayKey } from '../test/support/app-process.js';
 import { pullRequestPayload } from '../test/support/webhooks.js';
+import { percentile } from './stats.js';
 
 const SECRET = 'bench-secret';
 /** Steady load: deliveries per second, and for how long. */
@@ -56,12 +57,6 @@ interface Sent {
   sha: string;
   sentAtWall: number;
   ackMs: number;
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 async function waitForPort(child: ChildProcess, pattern: RegExp): Promise<number> {

@@ -19,6 +19,7 @@ import { collectSources, historyRunOf } from '../src/pipeline/history.js';
 import { openDatabase } from '../src/store/database.js';
 import { sqliteHistoryStore } from '../src/store/history-sqlite.js';
 import type { HistoryRun } from '../src/store/history.js';
+import { percentile } from './stats.js';
 
 /** Runs stored before measuring. */
 export const DEFAULT_RUNS = 10_000;
@@ -26,11 +27,6 @@ export const DEFAULT_RUNS = 10_000;
 export const DEFAULT_REPOSITORIES = 50;
 const FILES_PER_RUN = 40;
 const REQUESTS = 500;
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 

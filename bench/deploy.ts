@@ -21,6 +21,7 @@ import { runDeploy, shouldDeploy } from '../src/deploy/run.js';
 import { handleAgentCallback } from '../src/deploy/callback.js';
 import { startDeployAgent } from '../src/deploy/agent/index.js';
 import type { DeploymentsApi, Logger } from '../src/deploy/types.js';
+import { percentile } from './stats.js';
 
 /** Pushes per scenario (the issue asks for p99 over 200). */
 const N = Number(process.env.BENCH_N ?? 200);
@@ -46,11 +47,6 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ se
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 const sha = (i: number, salt: string) => `${salt}${i.toString(16)}`.padStart(40, '0').slice(-40);

@@ -19,6 +19,7 @@ import { baseEnvironment, createSandbox, DEFAULT_LIMITS, DirectSandbox, sandboxI
 import { spawnCapped } from '../src/sandbox/spawn.js';
 import type { Sandbox, SandboxCommand, SandboxResult } from '../src/sandbox/types.js';
 import { handOver } from '../src/workspace/workspace.js';
+import { median } from './stats.js';
 
 const run = promisify(execFile);
 
@@ -48,12 +49,6 @@ function hostNetworkSandbox(): Sandbox {
       return spawnCapped(argv, { cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: limits.timeoutMs, maxOutputBytes: limits.maxOutputBytes, inputs: etcFiles(identity?.uid ?? 0, identity?.gid ?? 0) });
     },
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** One cold `npm ci` of the template in a fresh copy; returns seconds and the number of packages installed. */

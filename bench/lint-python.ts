@@ -22,15 +22,11 @@ import { baseEnvironment, createSandbox, limitsFromConfig } from '../src/sandbox
 import { copyCheckout } from '../src/workspace/local-copy.js';
 import { createWorkspace } from '../src/workspace/workspace.js';
 import { generatePythonPackage } from './generate-python-package.js';
+import { median } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** 120 modules of ≈ 170 lines: ≈ 20,000 lines. */
 const MODULES = Number(process.env.BENCH_PY_MODULES ?? 120);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 function timedSync(argv: string[], cwd: string): number {
   const [program, ...args] = argv as [string, ...string[]];

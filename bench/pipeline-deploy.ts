@@ -19,6 +19,7 @@ import { APP_ROOT } from '../src/paths.js';
 import { startFakeGitHub, type FakeCheckRun, type FakeGitHub } from '../test/support/fake-github.js';
 import { startApp, WEBHOOK_SECRET, type AppProcess } from '../test/support/app-process.js';
 import { deliver, pullRequestPayload, pushPayload } from '../test/support/webhooks.js';
+import { percentile } from './stats.js';
 
 /** Pushes whose tree already passed, per latency (the brief asks for n ≥ 20). */
 const N_CACHED = Number(process.env.BENCH_N ?? 30);
@@ -146,11 +147,6 @@ async function scenario(latencyMs: number, config: string): Promise<{ cached: Sa
     proxy.close();
     await github.close();
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
 const ms = (value: number) => String(Math.round(value));

@@ -15,6 +15,7 @@ import { benchRedis, dropPrefix } from '../test/support/redis.js';
 import { createQueue, type QueueAndStores } from '../src/queue/index.js';
 import type { Job } from '../src/queue/job.js';
 import { killHard, spawnWorker, waitFor } from '../test/queue/support/helpers.js';
+import { percentile } from './stats.js';
 
 /** Jobs per measurement. */
 export const DEFAULT_JOBS = 500;
@@ -30,11 +31,6 @@ export interface QueueBenchRow {
   startP99: number;
   throughput1: number;
   throughput2: number;
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { BubblewrapSandbox, createSandbox, DEFAULT_LIMITS, sandboxIdentity } from '../src/sandbox/index.js';
 import { spawnCapped } from '../src/sandbox/spawn.js';
 import { createWorkspace } from '../src/workspace/workspace.js';
+import { percentile } from './stats.js';
 
 /** Runs per measured command (the n). */
 export const DEFAULT_RUNS = 50;
@@ -34,11 +35,6 @@ export interface BenchRow {
   plainP50: number;
   /** 99th percentile of the same, ms. */
   plainP99: number;
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 async function time(runs: number, once: () => Promise<unknown>): Promise<number[]> {

@@ -25,6 +25,7 @@ import { startApp, throwawayKey, WEBHOOK_SECRET, type AppProcess } from '../test
 import { pullRequestPayload, sign } from '../test/support/webhooks.js';
 import { benchRedis, dropPrefix } from '../test/support/redis.js';
 import { ensureBuilt } from './build.js';
+import { percentile } from './stats.js';
 
 /** Steady load: deliveries per second (issue 4 §6) … */
 export const STEADY_RATE = 200;
@@ -80,11 +81,6 @@ export interface RssRow {
 export interface AckBenchResult {
   ack: AckRow[];
   rss: RssRow[];
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** VmRSS and VmHWM of a process, in MB (Linux). */
