@@ -23,15 +23,6 @@ export const DEFAULT_REGISTRY = NPM_DEFAULT_REGISTRY;
 /** Where the package manager is copied for the install command (the sandbox's private /tmp). */
 const PM_TMP = '/tmp/.quality-gates-pm';
 
-/**
- * Yarn Berry ignores the proxy variables npm, pnpm and Yarn 1 follow: when the install sandbox has a
- * proxy (`HTTPS_PROXY`, `HTTP_PROXY`, or lowercase), it becomes Berry's `httpsProxy`/`httpProxy`.
- */
-const BERRY_PROXY = [
-  'YARN_HTTPS_PROXY="${HTTPS_PROXY:-${https_proxy:-}}"; [ -n "$YARN_HTTPS_PROXY" ] && export YARN_HTTPS_PROXY',
-  'YARN_HTTP_PROXY="${HTTP_PROXY:-${http_proxy:-}}"; [ -n "$YARN_HTTP_PROXY" ] && export YARN_HTTP_PROXY',
-];
-
 /** How one repository's dependencies are installed. */
 export interface JsInstallPlan {
   /** The package manager that installs the dependencies. */
@@ -120,7 +111,8 @@ export async function planJsInstall(dir: string, manager: PackageManagerNeed | u
     const command = `yarn install ${frozen ? '--immutable' : '--no-immutable'}`;
     // The install state goes into node_modules, an absolute path: $PWD is the checkout.
     const env = { ...berryEnvironment('$PWD/node_modules'), YARN_NPM_REGISTRY_SERVER: registry, YARN_ENABLE_PROGRESS_BARS: 'false' };
-    const exports = [...Object.entries(env).map(([key, value]) => `${key}="${value}"; export ${key}`), ...BERRY_PROXY].join('\n');
+    // Berry ignores HTTPS_PROXY; the install sandbox sets its own YARN_HTTPS_PROXY (src/sandbox/egress).
+    const exports = Object.entries(env).map(([key, value]) => `${key}="${value}"; export ${key}`).join('\n');
     // A committed release runs as it is; else the one fetched into node_modules.
     const run = manager.release === undefined ? managerScript(command) : `node ${shellWord(manager.release)} ${command.replace(/^yarn /, '')}`;
     return { tool: 'yarn', ...own, command, script: `${exports}\n${run}`, env: {}, managerFirst: manager.release === undefined };

@@ -52,8 +52,8 @@ describe('planJsInstall', () => {
     expect(berry.script).toContain(`YARN_NPM_REGISTRY_SERVER="${REGISTRY}"`);
     expect(berry.script).toContain('YARN_NODE_LINKER="node-modules"');
     expect(berry.script).toContain('YARN_INSTALL_STATE_PATH="$PWD/node_modules/.yarn-install-state.gz"');
-    // Berry does not read HTTPS_PROXY itself.
-    expect(berry.script).toContain('YARN_HTTPS_PROXY="${HTTPS_PROXY:-${https_proxy:-}}"');
+    // Berry does not read HTTPS_PROXY: the install sandbox sets YARN_HTTPS_PROXY itself, the plan never overrides it.
+    expect(berry.script).not.toContain('YARN_HTTPS_PROXY');
   });
 });
 

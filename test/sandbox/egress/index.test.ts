@@ -4,7 +4,7 @@ import { BRIDGE_NODE_FLAGS, BRIDGE_SCRIPT, PROXY_URL, proxyEnvironment, withoutC
 describe('proxyEnvironment', () => {
   it("points every usual client at the bridge and tells npm the host's registry", () => {
     const env = proxyEnvironment('https://npm.corp.example/', {});
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'npm_config_proxy', 'npm_config_https_proxy', 'PIP_PROXY', 'YARN_HTTPS_PROXY']) {
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'npm_config_proxy', 'npm_config_https_proxy', 'PIP_PROXY', 'YARN_HTTP_PROXY', 'YARN_HTTPS_PROXY']) {
       expect(env[name]).toBe(PROXY_URL);
     }
     expect(env.NO_PROXY).toBe('');
